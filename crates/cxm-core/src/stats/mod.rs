@@ -1,0 +1,1 @@
+//! Statistics (SPEC §4). Filled in by the statistics work.
