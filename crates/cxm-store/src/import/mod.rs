@@ -1,0 +1,612 @@
+//! Bulk import of customers, responses, feedback, events and O-data from
+//! CSV, XLSX or JSON lines (and the HTTP bulk endpoint).
+//!
+//! A file is streamed: a reader thread parses rows into records while the
+//! caller's task writes batches, each batch in one transaction. A bad row is
+//! reported (line, field, reason) and skipped; good rows go in. Re-importing
+//! the same data adds nothing: every kind is keyed by its external id.
+
+pub mod parse;
+pub mod source;
+
+use crate::{Db, Result, StoreError, day_of, now_ms, rows_per_statement, values_placeholders};
+use cxm_core::model::{QuestionKind, ScoreScale};
+use cxm_core::records::{AnswerValue, CustomerRecord, EventRecord, FeedbackRecord, ODataRecord, ResponseRecord};
+pub use parse::{Column, ImportKind, Record};
+use serde::Serialize;
+use source::RowSource;
+use sqlx::{AssertSqlSafe, Row};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Rows per transaction.
+pub const BATCH_ROWS: usize = 5_000;
+/// Row errors kept in a report (all are counted).
+pub const MAX_REPORTED_ERRORS: usize = 10_000;
+
+/// Why one row was not imported.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RowError {
+    pub line: u64,
+    pub field: String,
+    pub reason: String,
+}
+
+impl RowError {
+    pub fn new(line: u64, field: &str, reason: String) -> RowError {
+        RowError { line, field: field.to_string(), reason }
+    }
+}
+
+impl std::fmt::Display for RowError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.field.is_empty() {
+            write!(f, "line {}: {}", self.line, self.reason)
+        } else {
+            write!(f, "line {}, field '{}': {}", self.line, self.field, self.reason)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    pub rows_read: u64,
+    /// Rows stored (new, or for customers also updated).
+    pub written: u64,
+    /// Valid rows whose external id was already present.
+    pub duplicates: u64,
+    pub error_count: u64,
+    pub errors: Vec<RowError>,
+    pub elapsed_ms: u64,
+}
+
+impl ImportReport {
+    fn error(&mut self, e: RowError) {
+        self.error_count += 1;
+        if self.errors.len() < MAX_REPORTED_ERRORS {
+            self.errors.push(e);
+        }
+    }
+}
+
+/// Progress as the importer sees it: rows read so far and bytes (or sheet rows) consumed.
+pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
+
+#[derive(Debug, Clone)]
+struct SurveyCache {
+    id: i64,
+    version: i64,
+    questions: HashMap<String, (i64, QuestionKind, Option<ScoreScale>, Option<(f64, f64)>)>,
+}
+
+/// Imports into one workspace, caching keys it has resolved.
+pub struct Importer {
+    db: Db,
+    workspace_id: i64,
+    surveys: HashMap<String, SurveyCache>,
+    touchpoints: HashMap<String, i64>,
+    segments: HashMap<String, i64>,
+    customers: HashMap<String, i64>,
+    question_keys: HashSet<String>,
+}
+
+enum Parsed {
+    Batch(Vec<(u64, Record)>, Vec<RowError>, u64, u64),
+    Fatal(String),
+}
+
+impl Importer {
+    pub async fn new(db: &Db, workspace_id: i64) -> Result<Importer> {
+        let mut surveys = HashMap::new();
+        let mut question_keys = HashSet::new();
+        for s in crate::setup::surveys(db, workspace_id).await? {
+            let mut questions = HashMap::new();
+            for q in &s.questions {
+                question_keys.insert(q.key.clone());
+                let bounds = match (q.scale_min, q.scale_max, q.kind) {
+                    (Some(lo), Some(hi), _) => Some((lo, hi)),
+                    (_, _, QuestionKind::Nps) => Some((0.0, 10.0)),
+                    _ => None,
+                };
+                let scale = bounds.and_then(|(lo, hi)| ScoreScale::for_question(q.kind, lo, hi));
+                questions.insert(q.key.clone(), (q.id, q.kind, scale, bounds));
+            }
+            surveys.insert(s.key.clone(), SurveyCache { id: s.id, version: s.version, questions });
+        }
+        let touchpoints = crate::setup::touchpoints(db, workspace_id).await?.into_iter().map(|t| (t.key, t.id)).collect();
+        let segments = sqlx::query("SELECT key, id FROM segments WHERE workspace_id = $1")
+            .bind(workspace_id)
+            .fetch_all(&db.pool)
+            .await?
+            .into_iter()
+            .map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1)))
+            .collect();
+        Ok(Importer { db: db.clone(), workspace_id, surveys, touchpoints, segments, customers: HashMap::new(), question_keys })
+    }
+
+    /// Imports every row of `source`. Fails as a whole only when the file
+    /// itself is unusable (unknown or missing columns, unreadable format); then nothing is written.
+    pub async fn import_source(&mut self, kind: ImportKind, source: Box<dyn RowSource>, progress: Option<Progress>) -> Result<ImportReport> {
+        let started = std::time::Instant::now();
+        let header_checked = !source.header().is_empty();
+        let columns: Vec<Column> = if header_checked {
+            kind.check_header(source.header(), &self.question_keys).map_err(StoreError::Invalid)?
+        } else {
+            Vec::new()
+        };
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Parsed>(4);
+        let question_keys = self.question_keys.clone();
+        let reader = std::thread::Builder::new()
+            .name("import-parser".into())
+            .spawn(move || parse_rows(kind, source, columns, question_keys, &tx))
+            .map_err(StoreError::Io)?;
+        let mut report = ImportReport::default();
+        while let Some(msg) = rx.recv().await {
+            match msg {
+                Parsed::Fatal(message) => {
+                    report.error(RowError::new(0, "", message));
+                    break;
+                }
+                Parsed::Batch(records, errors, rows, position) => {
+                    report.rows_read = rows;
+                    for e in errors {
+                        report.error(e);
+                    }
+                    self.write(records, &mut report).await?;
+                    if let Some(p) = &progress {
+                        p(rows, position);
+                    }
+                }
+            }
+        }
+        drop(rx);
+        let _ = reader.join();
+        report.elapsed_ms = started.elapsed().as_millis() as u64;
+        Ok(report)
+    }
+
+    /// Writes parsed records (any mix of kinds) in one transaction per kind.
+    pub async fn write(&mut self, records: Vec<(u64, Record)>, report: &mut ImportReport) -> Result<()> {
+        let mut customers = Vec::new();
+        let mut responses = Vec::new();
+        let mut feedback = Vec::new();
+        let mut events = Vec::new();
+        let mut odata = Vec::new();
+        for (line, r) in records {
+            match r {
+                Record::Customer(c) => customers.push((line, c)),
+                Record::Response(r) => responses.push((line, r)),
+                Record::Feedback(f) => feedback.push((line, f)),
+                Record::Event(e) => events.push((line, e)),
+                Record::OData(o) => odata.push((line, o)),
+            }
+        }
+        if !customers.is_empty() {
+            self.write_customers(customers, report).await?;
+        }
+        if !responses.is_empty() {
+            self.write_responses(responses, report).await?;
+        }
+        if !feedback.is_empty() {
+            self.write_feedback(feedback, report).await?;
+        }
+        if !events.is_empty() {
+            self.write_events(events, report).await?;
+        }
+        if !odata.is_empty() {
+            self.write_odata(odata, report).await?;
+        }
+        Ok(())
+    }
+
+    fn touchpoint(&self, key: Option<&str>, line: u64) -> Result<Option<i64>, RowError> {
+        match key {
+            None => Ok(None),
+            Some(k) => self.touchpoints.get(k).copied().map(Some).ok_or_else(|| {
+                RowError::new(line, "touchpoint", format!("unknown touchpoint '{k}' (define it in the workspace first)"))
+            }),
+        }
+    }
+
+    /// Ids of customers by external id, creating minimal customers for unknown
+    /// ones, inside `tx`. New ids enter the cache only when `tx` commits.
+    async fn resolve_customers(
+        &self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        wanted: &HashSet<&str>,
+        pending: &mut HashMap<String, i64>,
+    ) -> Result<()> {
+        let missing: Vec<&str> = wanted.iter().copied().filter(|k| !self.customers.contains_key(*k)).collect();
+        for chunk in missing.chunks(1000) {
+            let list = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(",");
+            let sql = format!("SELECT external_id, id FROM customers WHERE workspace_id = $1 AND external_id IN ({list})");
+            let mut q = sqlx::query(AssertSqlSafe(sql)).bind(self.workspace_id);
+            for k in chunk {
+                q = q.bind(*k);
+            }
+            for r in q.fetch_all(&mut **tx).await? {
+                pending.insert(r.get(0), r.get(1));
+            }
+        }
+        let create: Vec<&str> = missing.into_iter().filter(|k| !pending.contains_key(*k)).collect();
+        let now = now_ms();
+        for chunk in create.chunks(rows_per_statement(3)) {
+            let sql = format!(
+                "INSERT INTO customers (workspace_id, external_id, created_at) VALUES {} ON CONFLICT (workspace_id, external_id) DO NOTHING RETURNING external_id, id",
+                values_placeholders(chunk.len(), 3, 1)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for k in chunk {
+                q = q.bind(self.workspace_id).bind(*k).bind(now);
+            }
+            for r in q.fetch_all(&mut **tx).await? {
+                pending.insert(r.get(0), r.get(1));
+            }
+        }
+        Ok(())
+    }
+
+    fn customer_id(&self, pending: &HashMap<String, i64>, key: Option<&str>) -> Option<i64> {
+        key.and_then(|k| self.customers.get(k).or_else(|| pending.get(k)).copied())
+    }
+
+    async fn write_customers(&mut self, rows: Vec<(u64, CustomerRecord)>, report: &mut ImportReport) -> Result<()> {
+        // Later rows for the same id win; one statement may not touch a row twice.
+        let mut last: HashMap<&str, usize> = HashMap::new();
+        for (i, (_, c)) in rows.iter().enumerate() {
+            if last.insert(c.external_id.as_str(), i).is_some() {
+                report.duplicates += 1;
+            }
+        }
+        let mut good = Vec::new();
+        for (i, (line, c)) in rows.iter().enumerate() {
+            if last.get(c.external_id.as_str()) != Some(&i) {
+                continue;
+            }
+            let unknown = c.segments.iter().find(|s| !self.segments.contains_key(s.as_str()));
+            if let Some(s) = unknown {
+                report.error(RowError::new(*line, "segments", format!("unknown segment '{s}'")));
+                continue;
+            }
+            good.push(c);
+        }
+        let now = now_ms();
+        let mut tx = self.db.pool.begin().await?;
+        let mut ids: HashMap<String, i64> = HashMap::new();
+        for chunk in good.chunks(rows_per_statement(11)) {
+            let sql = format!(
+                "INSERT INTO customers (workspace_id, external_id, name, email, phone, language, lifecycle, attributes, consent_email, consent_sms, created_at) VALUES {} \
+                 ON CONFLICT (workspace_id, external_id) DO UPDATE SET name = COALESCE(excluded.name, customers.name), \
+                 email = COALESCE(excluded.email, customers.email), phone = COALESCE(excluded.phone, customers.phone), \
+                 language = COALESCE(excluded.language, customers.language), lifecycle = COALESCE(excluded.lifecycle, customers.lifecycle), \
+                 attributes = CASE WHEN excluded.attributes = '{{}}' THEN customers.attributes ELSE excluded.attributes END, \
+                 consent_email = excluded.consent_email, consent_sms = excluded.consent_sms \
+                 RETURNING external_id, id",
+                values_placeholders(chunk.len(), 11, 1)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for c in chunk {
+                q = q
+                    .bind(self.workspace_id)
+                    .bind(&c.external_id)
+                    .bind(c.name.as_deref())
+                    .bind(c.email.as_deref())
+                    .bind(c.phone.as_deref())
+                    .bind(c.language.map(|l| l.as_str()))
+                    .bind(c.lifecycle.map(|l| l.as_str()))
+                    .bind(serde_json::Value::Object(c.attributes.clone()).to_string())
+                    .bind(c.consent_email as i64)
+                    .bind(c.consent_sms as i64)
+                    .bind(c.created_at.unwrap_or(now));
+            }
+            for r in q.fetch_all(&mut *tx).await? {
+                ids.insert(r.get(0), r.get(1));
+            }
+        }
+        let mut links: Vec<(i64, i64)> = Vec::new();
+        for c in &good {
+            let Some(&cid) = ids.get(&c.external_id) else { continue };
+            links.extend(c.segments.iter().filter_map(|s| self.segments.get(s.as_str()).map(|&sid| (sid, cid))));
+        }
+        for chunk in links.chunks(rows_per_statement(2)) {
+            let sql = format!(
+                "INSERT INTO customer_segments (segment_id, customer_id) VALUES {} ON CONFLICT DO NOTHING",
+                values_placeholders(chunk.len(), 2, 1)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (s, c) in chunk {
+                q = q.bind(*s).bind(*c);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        report.written += ids.len() as u64;
+        self.customers.extend(ids);
+        Ok(())
+    }
+
+    fn check_response(&self, line: u64, r: &ResponseRecord) -> Result<(), RowError> {
+        let survey = self
+            .surveys
+            .get(&r.survey)
+            .ok_or_else(|| RowError::new(line, "survey", format!("unknown survey '{}'", r.survey)))?;
+        self.touchpoint(r.touchpoint.as_deref(), line)?;
+        for (key, value) in &r.answers {
+            let (_, kind, _, bounds) = survey
+                .questions
+                .get(key)
+                .ok_or_else(|| RowError::new(line, key, format!("survey '{}' has no question '{key}'", r.survey)))?;
+            match (value, bounds) {
+                (AnswerValue::Number(v), Some((lo, hi))) if *v < *lo || *v > *hi => {
+                    return Err(RowError::new(line, key, format!("{v} is outside the scale {lo}–{hi}")));
+                }
+                (AnswerValue::Text(t), Some(_)) => {
+                    return Err(RowError::new(line, key, format!("'{t}' is not a number (a {kind} answer)")));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    async fn write_responses(&mut self, rows: Vec<(u64, ResponseRecord)>, report: &mut ImportReport) -> Result<()> {
+        let mut good = Vec::with_capacity(rows.len());
+        for (line, r) in rows {
+            match self.check_response(line, &r) {
+                Ok(()) => good.push(r),
+                Err(e) => report.error(e),
+            }
+        }
+        if good.is_empty() {
+            return Ok(());
+        }
+        let mut tx = self.db.pool.begin().await?;
+        let mut pending = HashMap::new();
+        let wanted: HashSet<&str> = good.iter().filter_map(|r| r.customer_external_id.as_deref()).collect();
+        self.resolve_customers(&mut tx, &wanted, &mut pending).await?;
+        let mut inserted: HashMap<String, i64> = HashMap::with_capacity(good.len());
+        for chunk in good.chunks(rows_per_statement(9)) {
+            let sql = format!(
+                "INSERT INTO responses (workspace_id, external_id, survey_id, survey_version, customer_id, touchpoint_id, channel, language, submitted_at) VALUES {} \
+                 ON CONFLICT (workspace_id, external_id) DO NOTHING RETURNING external_id, id",
+                values_placeholders(chunk.len(), 9, 1)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for r in chunk {
+                let survey = &self.surveys[&r.survey];
+                q = q
+                    .bind(self.workspace_id)
+                    .bind(&r.external_id)
+                    .bind(survey.id)
+                    .bind(survey.version)
+                    .bind(self.customer_id(&pending, r.customer_external_id.as_deref()))
+                    .bind(r.touchpoint.as_deref().and_then(|k| self.touchpoints.get(k).copied()))
+                    .bind(r.channel.map(|c| c.as_str()))
+                    .bind(r.language.map(|l| l.as_str()))
+                    .bind(r.submitted_at);
+            }
+            for row in q.fetch_all(&mut *tx).await? {
+                inserted.insert(row.get(0), row.get(1));
+            }
+        }
+        // Answers and rollups only for responses this batch really inserted.
+        let mut answers: Vec<(i64, i64, Option<f64>, Option<&str>)> = Vec::new();
+        let mut rollup: HashMap<(i64, i64, i64), [f64; 5]> = HashMap::new();
+        let mut done = HashSet::with_capacity(inserted.len());
+        for r in &good {
+            let Some(&rid) = inserted.get(&r.external_id) else { continue };
+            if !done.insert(rid) {
+                continue; // listed twice in this batch: the first occurrence was inserted
+            }
+            let survey = &self.surveys[&r.survey];
+            let tp = r.touchpoint.as_deref().and_then(|k| self.touchpoints.get(k).copied()).unwrap_or(0);
+            for (key, value) in &r.answers {
+                let Some((qid, _, scale, _)) = survey.questions.get(key) else { continue };
+                match value {
+                    AnswerValue::Number(v) => {
+                        answers.push((rid, *qid, Some(*v), None));
+                        if let Some(scale) = scale {
+                            let a = rollup.entry((*qid, tp, day_of(r.submitted_at))).or_insert([0.0; 5]);
+                            a[0] += 1.0;
+                            a[1] += v;
+                            a[2] += v * v;
+                            a[3] += f64::from(u8::from(scale.is_top(*v)));
+                            a[4] += f64::from(u8::from(scale.is_bottom(*v)));
+                        }
+                    }
+                    AnswerValue::Text(t) => answers.push((rid, *qid, None, Some(t.as_str()))),
+                }
+            }
+        }
+        for chunk in answers.chunks(rows_per_statement(4)) {
+            let sql = format!(
+                "INSERT INTO answers (response_id, question_id, num_value, text_value) VALUES {} ON CONFLICT DO NOTHING",
+                values_placeholders(chunk.len(), 4, 1)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for (rid, qid, num, text) in chunk {
+                q = q.bind(*rid).bind(*qid).bind(*num).bind(*text);
+            }
+            q.execute(&mut *tx).await?;
+        }
+        upsert_rollup(&mut tx, self.workspace_id, &rollup).await?;
+        tx.commit().await?;
+        // A response listed twice in one batch was inserted (and rolled up) once.
+        report.written += inserted.len() as u64;
+        report.duplicates += good.len() as u64 - inserted.len() as u64;
+        self.customers.extend(pending);
+        Ok(())
+    }
+
+    async fn write_feedback(&mut self, rows: Vec<(u64, FeedbackRecord)>, report: &mut ImportReport) -> Result<()> {
+        let mut good = Vec::new();
+        for (line, f) in rows {
+            if let Err(e) = self.touchpoint(f.touchpoint.as_deref(), line) {
+                report.error(e);
+                continue;
+            }
+            if f.text.trim().is_empty() {
+                report.error(RowError::new(line, "text", "is required".into()));
+                continue;
+            }
+            good.push(f);
+        }
+        self.insert_simple(report, good.len(), "feedback_items", &["workspace_id", "external_id", "source", "text", "rating", "customer_id", "touchpoint_id", "channel", "language", "occurred_at"],
+            |imp, pending, q, i| {
+                let f = &good[i];
+                q.bind(imp.workspace_id).bind(f.external_id.clone()).bind(f.source.as_str()).bind(f.text.clone()).bind(f.rating)
+                    .bind(imp.customer_id(pending, f.customer_external_id.as_deref()))
+                    .bind(f.touchpoint.as_deref().and_then(|k| imp.touchpoints.get(k).copied()))
+                    .bind(f.channel.map(|c| c.as_str())).bind(f.language.map(|l| l.as_str())).bind(f.occurred_at)
+            },
+            good.iter().filter_map(|f| f.customer_external_id.as_deref()).collect()).await
+    }
+
+    async fn write_events(&mut self, rows: Vec<(u64, EventRecord)>, report: &mut ImportReport) -> Result<()> {
+        let mut good = Vec::new();
+        for (line, e) in rows {
+            if let Err(err) = self.touchpoint(e.touchpoint.as_deref(), line) {
+                report.error(err);
+                continue;
+            }
+            good.push(e);
+        }
+        self.insert_simple(report, good.len(), "events", &["workspace_id", "external_id", "customer_id", "touchpoint_id", "name", "properties", "occurred_at"],
+            |imp, pending, q, i| {
+                let e = &good[i];
+                q.bind(imp.workspace_id).bind(e.external_id.clone())
+                    .bind(imp.customer_id(pending, e.customer_external_id.as_deref()))
+                    .bind(e.touchpoint.as_deref().and_then(|k| imp.touchpoints.get(k).copied()))
+                    .bind(e.name.clone()).bind(serde_json::Value::Object(e.properties.clone()).to_string()).bind(e.occurred_at)
+            },
+            good.iter().filter_map(|e| e.customer_external_id.as_deref()).collect()).await
+    }
+
+    async fn write_odata(&mut self, rows: Vec<(u64, ODataRecord)>, report: &mut ImportReport) -> Result<()> {
+        let good: Vec<ODataRecord> = rows.into_iter().map(|(_, o)| o).collect();
+        self.insert_simple(report, good.len(), "operational_records", &["workspace_id", "external_id", "customer_id", "kind", "amount", "occurred_at"],
+            |imp, pending, q, i| {
+                let o = &good[i];
+                q.bind(imp.workspace_id).bind(o.external_id.clone())
+                    .bind(imp.customer_id(pending, o.customer_external_id.as_deref()))
+                    .bind(o.kind.as_str()).bind(o.amount).bind(o.occurred_at)
+            },
+            good.iter().filter_map(|o| o.customer_external_id.as_deref()).collect()).await
+    }
+
+    /// Inserts `count` rows of a table keyed by (workspace_id, external_id),
+    /// resolving customers first; `bind` binds row `i`'s columns in order.
+    async fn insert_simple<'q, F>(
+        &mut self,
+        report: &mut ImportReport,
+        count: usize,
+        table: &str,
+        columns: &[&str],
+        bind: F,
+        customers: HashSet<&str>,
+    ) -> Result<()>
+    where
+        F: for<'a> Fn(&Importer, &HashMap<String, i64>, sqlx::query::Query<'a, sqlx::Any, sqlx::any::AnyArguments>, usize)
+            -> sqlx::query::Query<'a, sqlx::Any, sqlx::any::AnyArguments>,
+    {
+        if count == 0 {
+            return Ok(());
+        }
+        let mut tx = self.db.pool.begin().await?;
+        let mut pending = HashMap::new();
+        self.resolve_customers(&mut tx, &customers, &mut pending).await?;
+        let per = rows_per_statement(columns.len());
+        let mut written = 0u64;
+        let mut start = 0;
+        while start < count {
+            let end = (start + per).min(count);
+            let sql = format!(
+                "INSERT INTO {table} ({}) VALUES {} ON CONFLICT (workspace_id, external_id) DO NOTHING",
+                columns.join(", "),
+                values_placeholders(end - start, columns.len(), 1)
+            );
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for i in start..end {
+                q = bind(self, &pending, q, i);
+            }
+            written += q.execute(&mut *tx).await?.rows_affected();
+            start = end;
+        }
+        tx.commit().await?;
+        report.written += written;
+        report.duplicates += count as u64 - written;
+        self.customers.extend(pending);
+        Ok(())
+    }
+}
+
+pub(crate) async fn upsert_rollup(tx: &mut sqlx::Transaction<'_, sqlx::Any>, workspace_id: i64, rollup: &HashMap<(i64, i64, i64), [f64; 5]>) -> Result<()> {
+    let entries: Vec<_> = rollup.iter().collect();
+    for chunk in entries.chunks(rows_per_statement(9)) {
+        let sql = format!(
+            "INSERT INTO metric_daily (workspace_id, question_id, touchpoint_id, day, n, sum_value, sum_squares, n_top, n_bottom) VALUES {} \
+             ON CONFLICT (workspace_id, question_id, touchpoint_id, day) DO UPDATE SET n = metric_daily.n + excluded.n, \
+             sum_value = metric_daily.sum_value + excluded.sum_value, sum_squares = metric_daily.sum_squares + excluded.sum_squares, \
+             n_top = metric_daily.n_top + excluded.n_top, n_bottom = metric_daily.n_bottom + excluded.n_bottom",
+            values_placeholders(chunk.len(), 9, 1)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for ((qid, tp, day), a) in chunk {
+            q = q.bind(workspace_id).bind(*qid).bind(*tp).bind(*day).bind(a[0] as i64).bind(a[1]).bind(a[2]).bind(a[3] as i64).bind(a[4] as i64);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+fn parse_rows(
+    kind: ImportKind,
+    mut source: Box<dyn RowSource>,
+    mut columns: Vec<Column>,
+    question_keys: HashSet<String>,
+    out: &tokio::sync::mpsc::Sender<Parsed>,
+) {
+    let mut records = Vec::with_capacity(BATCH_ROWS);
+    let mut errors = Vec::new();
+    let mut rows = 0u64;
+    let mut header: Vec<String> = source.header().to_vec();
+    while let Some(next) = source.next_row() {
+        rows += 1;
+        match next {
+            Err(e) if e.line == 0 => {
+                let _ = out.blocking_send(Parsed::Fatal(e.reason));
+                return;
+            }
+            Err(e) => errors.push(e),
+            Ok(row) => {
+                if source.header().len() > columns.len() {
+                    header = source.header().to_vec();
+                    for name in &header[columns.len()..] {
+                        columns.push(kind.column(name, &question_keys).unwrap_or_else(Column::Unknown));
+                    }
+                }
+                match parse::to_record(kind, &columns, &header, &row) {
+                    Ok(r) => records.push((row.line, r)),
+                    Err(e) => errors.push(e),
+                }
+            }
+        }
+        if records.len() >= BATCH_ROWS || errors.len() >= BATCH_ROWS {
+            let batch = std::mem::replace(&mut records, Vec::with_capacity(BATCH_ROWS));
+            if out.blocking_send(Parsed::Batch(batch, std::mem::take(&mut errors), rows, source.position())).is_err() {
+                return;
+            }
+        }
+    }
+    let _ = out.blocking_send(Parsed::Batch(records, errors, rows, source.position()));
+}
+
+/// Imports a file, choosing the format by its extension.
+pub async fn import_file(db: &Db, workspace_id: i64, kind: ImportKind, path: &std::path::Path, progress: Option<Progress>) -> Result<ImportReport> {
+    let format = source::Format::from_path(path).ok_or_else(|| {
+        StoreError::Invalid(format!("{}: unknown file type (use .csv, .xlsx or .jsonl)", path.display()))
+    })?;
+    let src = source::open(path, format).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let mut importer = Importer::new(db, workspace_id).await?;
+    importer.import_source(kind, src, progress).await
+}

@@ -1,0 +1,120 @@
+//! The durable job/outbox queue (DESIGN: every background effect goes through it).
+//!
+//! Jobs are claimed with a lease: `FOR UPDATE SKIP LOCKED` on PostgreSQL, a
+//! single atomic UPDATE on SQLite (whose writers are serialized). A worker
+//! that dies leaves its lease to expire, and the job is claimed again, so work
+//! is never lost. Handlers make their effect idempotent (or write it in the
+//! same transaction as `complete_in`) so that a retried job acts exactly once.
+
+use crate::{Backend, Db, Result, now_ms};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Job {
+    pub id: i64,
+    pub kind: String,
+    pub payload: serde_json::Value,
+    pub attempts: i64,
+    pub max_attempts: i64,
+}
+
+/// Enqueues a job. With a `dedupe_key`, enqueuing the same key twice adds one
+/// job (the outbox pattern: enqueue inside the transaction that causes it).
+pub async fn enqueue<'c, E>(exec: E, kind: &str, payload: &serde_json::Value, dedupe_key: Option<&str>, run_at: i64) -> Result<Option<i64>>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let row = sqlx::query(
+        "INSERT INTO jobs (kind, payload, dedupe_key, status, run_at, created_at) VALUES ($1,$2,$3,'queued',$4,$5) \
+         ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+    )
+    .bind(kind)
+    .bind(payload.to_string())
+    .bind(dedupe_key)
+    .bind(run_at)
+    .bind(now_ms())
+    .fetch_optional(exec)
+    .await?;
+    Ok(row.map(|r| r.get(0)))
+}
+
+/// Claims the next due job of one of `kinds` for `lease_ms`.
+pub async fn claim(db: &Db, worker: &str, kinds: &[&str], lease_ms: i64) -> Result<Option<Job>> {
+    if kinds.is_empty() {
+        return Ok(None);
+    }
+    let now = now_ms();
+    let kind_list = (0..kinds.len()).map(|i| format!("${}", i + 4)).collect::<Vec<_>>().join(",");
+    let lock = match db.backend {
+        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+        Backend::Sqlite => "",
+    };
+    let sql = format!(
+        "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1 \
+         WHERE id = (SELECT id FROM jobs WHERE kind IN ({kind_list}) AND \
+           ((status = 'queued' AND run_at <= $3) OR (status = 'running' AND locked_until < $3)) \
+           ORDER BY run_at, id LIMIT 1 {lock}) \
+         RETURNING id, kind, payload, attempts, max_attempts"
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(worker).bind(now + lease_ms).bind(now);
+    for k in kinds {
+        q = q.bind(*k);
+    }
+    let row = q.fetch_optional(&db.pool).await?;
+    Ok(match row {
+        None => None,
+        Some(r) => {
+            let payload: String = r.get(2);
+            Some(Job {
+                id: r.get(0),
+                kind: r.get(1),
+                payload: serde_json::from_str(&payload).unwrap_or(serde_json::Value::Null),
+                attempts: r.get(3),
+                max_attempts: r.get(4),
+            })
+        }
+    })
+}
+
+/// Marks a job done, only if `worker` still holds it. Returns false when the
+/// lease was lost (another worker took the job over).
+pub async fn complete_in<'c, E>(exec: E, job_id: i64, worker: &str) -> Result<bool>
+where
+    E: sqlx::Executor<'c, Database = sqlx::Any>,
+{
+    let done = sqlx::query("UPDATE jobs SET status = 'done', finished_at = $1, locked_until = NULL WHERE id = $2 AND status = 'running' AND locked_by = $3")
+        .bind(now_ms())
+        .bind(job_id)
+        .bind(worker)
+        .execute(exec)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn complete(db: &Db, job_id: i64, worker: &str) -> Result<bool> {
+    complete_in(&db.pool, job_id, worker).await
+}
+
+/// Records a failure: retried with exponential backoff, or `dead` after `max_attempts`.
+pub async fn fail(db: &Db, job: &Job, worker: &str, error: &str) -> Result<()> {
+    let now = now_ms();
+    let backoff = 1000i64.saturating_mul(1i64 << job.attempts.clamp(0, 16));
+    let status = if job.attempts >= job.max_attempts { "dead" } else { "queued" };
+    let message: String = error.chars().take(2000).collect();
+    sqlx::query("UPDATE jobs SET status = $1, run_at = $2, last_error = $3, locked_by = NULL, locked_until = NULL, finished_at = $4 WHERE id = $5 AND locked_by = $6")
+        .bind(status)
+        .bind(now + backoff)
+        .bind(message)
+        .bind(if status == "dead" { Some(now) } else { None })
+        .bind(job.id)
+        .bind(worker)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Counts of jobs by status (for health and tests).
+pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>> {
+    let rows = sqlx::query("SELECT status, COUNT(*) FROM jobs GROUP BY status ORDER BY status").fetch_all(&db.pool).await?;
+    Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
+}

@@ -1,0 +1,115 @@
+//! Reads of the mergeable daily aggregates (`metric_daily`): per touchpoint,
+//! per period. Rates and intervals are computed from these sufficient
+//! statistics by cxm-core; nothing here scans raw responses.
+
+use crate::{Db, Result};
+use cxm_core::model::QuestionKind;
+use sqlx::Row;
+
+/// Sufficient statistics of a set of scores: they add, so any period or
+/// touchpoint set can be summarized from daily rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Moments {
+    pub n: i64,
+    pub sum: f64,
+    pub sum_squares: f64,
+    pub n_top: i64,
+    pub n_bottom: i64,
+}
+
+impl Moments {
+    pub fn merge(&mut self, o: &Moments) {
+        self.n += o.n;
+        self.sum += o.sum;
+        self.sum_squares += o.sum_squares;
+        self.n_top += o.n_top;
+        self.n_bottom += o.n_bottom;
+    }
+}
+
+fn moments(r: &sqlx::any::AnyRow, at: usize) -> Moments {
+    Moments { n: r.get(at), sum: r.get(at + 1), sum_squares: r.get(at + 2), n_top: r.get(at + 3), n_bottom: r.get(at + 4) }
+}
+
+const SUMS: &str = "CAST(SUM(m.n) AS BIGINT), CAST(SUM(m.sum_value) AS DOUBLE PRECISION), CAST(SUM(m.sum_squares) AS DOUBLE PRECISION), CAST(SUM(m.n_top) AS BIGINT), CAST(SUM(m.n_bottom) AS BIGINT)";
+
+/// Per touchpoint (0 = none) for all questions of `kind`, days in `[from_day, to_day]`.
+pub async fn by_touchpoint(db: &Db, workspace_id: i64, kind: QuestionKind, from_day: i64, to_day: i64) -> Result<Vec<(i64, Moments)>> {
+    let sql = format!(
+        "SELECT m.touchpoint_id, {SUMS} FROM metric_daily m JOIN questions q ON q.id = m.question_id \
+         WHERE m.workspace_id = $1 AND q.kind = $2 AND m.day BETWEEN $3 AND $4 GROUP BY m.touchpoint_id ORDER BY m.touchpoint_id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(workspace_id)
+        .bind(kind.as_str())
+        .bind(from_day)
+        .bind(to_day)
+        .fetch_all(&db.pool)
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), moments(r, 1))).collect())
+}
+
+/// Per period of `period_days` days (aligned so the last period ends at
+/// `to_day`), all touchpoints, for questions of `kind`.
+pub async fn trend(db: &Db, workspace_id: i64, kind: QuestionKind, from_day: i64, to_day: i64, period_days: i64) -> Result<Vec<(i64, Moments)>> {
+    let period = period_days.max(1);
+    let sql = format!(
+        "SELECT m.day, {SUMS} FROM metric_daily m JOIN questions q ON q.id = m.question_id \
+         WHERE m.workspace_id = $1 AND q.kind = $2 AND m.day BETWEEN $3 AND $4 GROUP BY m.day ORDER BY m.day"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(workspace_id)
+        .bind(kind.as_str())
+        .bind(from_day)
+        .bind(to_day)
+        .fetch_all(&db.pool)
+        .await?;
+    let mut out: Vec<(i64, Moments)> = Vec::new();
+    for r in &rows {
+        let day: i64 = r.get(0);
+        let start = to_day - ((to_day - day).div_euclid(period) + 1) * period + 1;
+        match out.last_mut() {
+            Some((s, m)) if *s == start => m.merge(&moments(r, 1)),
+            _ => out.push((start, moments(r, 1))),
+        }
+    }
+    Ok(out)
+}
+
+/// The last day with data, if any (dashboards default to the 90 days before it).
+pub async fn last_day(db: &Db, workspace_id: i64) -> Result<Option<i64>> {
+    let row = sqlx::query("SELECT MAX(day) FROM metric_daily WHERE workspace_id = $1").bind(workspace_id).fetch_one(&db.pool).await?;
+    Ok(row.try_get::<Option<i64>, _>(0).ok().flatten())
+}
+
+/// Recomputes the aggregates from raw answers (repair tool; also proves the
+/// incremental path in tests).
+pub async fn rebuild(db: &Db, workspace_id: i64) -> Result<()> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("DELETE FROM metric_daily WHERE workspace_id = $1").bind(workspace_id).execute(&mut *tx).await?;
+    let rows = sqlx::query(
+        "SELECT a.question_id, q.kind, q.scale_min, q.scale_max, COALESCE(r.touchpoint_id, 0), r.submitted_at, a.num_value \
+         FROM answers a JOIN responses r ON r.id = a.response_id JOIN questions q ON q.id = a.question_id \
+         WHERE r.workspace_id = $1 AND a.num_value IS NOT NULL",
+    )
+    .bind(workspace_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut agg: std::collections::HashMap<(i64, i64, i64), [f64; 5]> = std::collections::HashMap::new();
+    for r in rows {
+        let kind: String = r.get(1);
+        let Ok(kind) = kind.parse::<QuestionKind>() else { continue };
+        let (lo, hi): (Option<f64>, Option<f64>) = (r.get(2), r.get(3));
+        let Some(scale) = cxm_core::model::ScoreScale::for_question(kind, lo.unwrap_or(0.0), hi.unwrap_or(10.0)) else { continue };
+        let v: f64 = r.get(6);
+        let a = agg.entry((r.get(0), r.get(4), crate::day_of(r.get(5)))).or_insert([0.0; 5]);
+        a[0] += 1.0;
+        a[1] += v;
+        a[2] += v * v;
+        a[3] += f64::from(u8::from(scale.is_top(v)));
+        a[4] += f64::from(u8::from(scale.is_bottom(v)));
+    }
+    crate::import::upsert_rollup(&mut tx, workspace_id, &agg).await?;
+    tx.commit().await?;
+    Ok(())
+}
