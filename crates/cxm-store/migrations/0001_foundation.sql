@@ -1,5 +1,6 @@
 -- cxm foundation schema (SPEC §3). One text for both backends:
--- `ID_PK` becomes the backend's auto-increment primary key. Conventions:
+-- `ID_PK` becomes the backend's auto-increment primary key; `WITHOUT_ROWID`
+-- clusters SQLite tables on their primary key (nothing on PostgreSQL). Conventions:
 -- times are BIGINT Unix milliseconds UTC; flags are BIGINT 0/1; JSON is TEXT;
 -- every external key is unique per workspace so imports are idempotent.
 
@@ -193,18 +194,15 @@ CREATE TABLE responses (
     completed BIGINT NOT NULL DEFAULT 1,
     weight DOUBLE PRECISION NOT NULL DEFAULT 1,
     metadata TEXT NOT NULL DEFAULT '{}',
+    -- The answers as one JSON object keyed by question key: numbers for
+    -- scores, strings for text, arrays for multiple choice. One row per
+    -- response keeps bulk writes fast and gives analyses the whole
+    -- respondent vector; per-question aggregates live in metric_daily.
+    answers TEXT NOT NULL DEFAULT '{}',
     UNIQUE (workspace_id, external_id)
 );
 CREATE INDEX responses_survey_time ON responses(survey_id, submitted_at);
 CREATE INDEX responses_customer ON responses(customer_id);
-
-CREATE TABLE answers (
-    response_id BIGINT NOT NULL REFERENCES responses(id),
-    question_id BIGINT NOT NULL REFERENCES questions(id),
-    num_value DOUBLE PRECISION,
-    text_value TEXT,
-    PRIMARY KEY (response_id, question_id)
-);
 
 CREATE TABLE feedback_items (
     id ID_PK,
@@ -261,7 +259,7 @@ CREATE TABLE metric_daily (
     n_top BIGINT NOT NULL,
     n_bottom BIGINT NOT NULL,
     PRIMARY KEY (workspace_id, question_id, touchpoint_id, day)
-);
+) WITHOUT_ROWID;
 
 -- Durable job/outbox queue: the only way background work is started.
 -- status: queued | running | done | dead. A running job whose lease expired is

@@ -78,13 +78,15 @@ impl Db {
                         Box::pin(async move {
                             conn.execute(
                                 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; \
-                                 PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
+                                 PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000; \
+                                 PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; \
+                                 PRAGMA wal_autocheckpoint=4000;",
                             )
                             .await?;
                             Ok(())
                         })
                     })
-                    .connect(url)
+                    .connect_with(quiet(url.parse()?))
                     .await?
             }
             Backend::Postgres => {
@@ -101,7 +103,7 @@ impl Db {
                 AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(30))
-                    .connect(&url)
+                    .connect_with(quiet(url.parse()?))
                     .await?
             }
         };
@@ -118,6 +120,12 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Bulk statements are long by design; sqlx would log each one whole as "slow".
+fn quiet(options: sqlx::any::AnyConnectOptions) -> sqlx::any::AnyConnectOptions {
+    use sqlx::ConnectOptions;
+    options.log_slow_statements(log::LevelFilter::Off, Duration::from_secs(3600)).log_statements(log::LevelFilter::Off)
 }
 
 fn ensure_sqlite_parent_dir(url: &str) -> Result<()> {
@@ -164,24 +172,38 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(sha2::Sha256::digest(token.as_bytes()))
 }
 
-/// Placeholders `($a, $b, …), (…)` for a multi-row insert starting at `$start`.
-pub(crate) fn values_placeholders(rows: usize, cols: usize, start: usize) -> String {
-    let mut s = String::with_capacity(rows * cols * 6);
+/// Placeholders `(…), (…)` for a multi-row insert whose first parameter is
+/// number `start`. SQLite gets positional `?`: it resolves `$N` names by a
+/// linear scan per bind, which is quadratic in statements with many parameters.
+pub(crate) fn values_placeholders(backend: Backend, rows: usize, cols: usize, start: usize) -> String {
+    let mut s = String::with_capacity(rows * cols * 7);
     let mut n = start;
     for r in 0..rows {
         if r > 0 {
             s.push(',');
         }
         s.push('(');
-        for c in 0..cols {
-            if c > 0 {
-                s.push(',');
-            }
-            s.push('$');
-            s.push_str(&n.to_string());
-            n += 1;
-        }
+        s.push_str(&param_list(backend, n, cols));
+        n += cols;
         s.push(')');
+    }
+    s
+}
+
+/// `count` comma-separated placeholders starting at parameter `start`.
+pub(crate) fn param_list(backend: Backend, start: usize, count: usize) -> String {
+    let mut s = String::with_capacity(count * 7);
+    for i in 0..count {
+        if i > 0 {
+            s.push(',');
+        }
+        match backend {
+            Backend::Sqlite => s.push('?'),
+            Backend::Postgres => {
+                s.push('$');
+                s.push_str(&(start + i).to_string());
+            }
+        }
     }
     s
 }

@@ -82,34 +82,45 @@ pub async fn last_day(db: &Db, workspace_id: i64) -> Result<Option<i64>> {
     Ok(row.try_get::<Option<i64>, _>(0).ok().flatten())
 }
 
-/// Recomputes the aggregates from raw answers (repair tool; also proves the
-/// incremental path in tests).
+/// Recomputes the aggregates from the stored responses (repair tool; also
+/// proves the incremental path in tests).
 pub async fn rebuild(db: &Db, workspace_id: i64) -> Result<()> {
+    use futures_util::TryStreamExt;
+    let mut scales = std::collections::HashMap::new();
+    for s in crate::setup::surveys(db, workspace_id).await? {
+        for q in s.questions {
+            let bounds = match (q.scale_min, q.scale_max) {
+                (Some(lo), Some(hi)) => Some((lo, hi)),
+                _ if q.kind == QuestionKind::Nps => Some((0.0, 10.0)),
+                _ => None,
+            };
+            if let Some(scale) = bounds.and_then(|(lo, hi)| cxm_core::model::ScoreScale::for_question(q.kind, lo, hi)) {
+                scales.insert((s.id, q.key), (q.id, scale));
+            }
+        }
+    }
+    let mut agg = std::collections::HashMap::new();
+    {
+        let mut rows = sqlx::query("SELECT survey_id, COALESCE(touchpoint_id, 0), submitted_at, answers FROM responses WHERE workspace_id = $1")
+            .bind(workspace_id)
+            .fetch(&db.pool);
+        while let Some(r) = rows.try_next().await? {
+            let survey_id: i64 = r.get(0);
+            let answers: String = r.get(3);
+            let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&answers) else { continue };
+            for (key, value) in map {
+                let (Some(v), Some((qid, scale))) = (value.as_f64(), scales.get(&(survey_id, key))) else { continue };
+                crate::import::add_to_rollup(&mut agg, (*qid, r.get(1), crate::day_of(r.get(2))), scale, v);
+            }
+        }
+    }
     let mut tx = db.pool.begin().await?;
     sqlx::query("DELETE FROM metric_daily WHERE workspace_id = $1").bind(workspace_id).execute(&mut *tx).await?;
-    let rows = sqlx::query(
-        "SELECT a.question_id, q.kind, q.scale_min, q.scale_max, COALESCE(r.touchpoint_id, 0), r.submitted_at, a.num_value \
-         FROM answers a JOIN responses r ON r.id = a.response_id JOIN questions q ON q.id = a.question_id \
-         WHERE r.workspace_id = $1 AND a.num_value IS NOT NULL",
-    )
-    .bind(workspace_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let mut agg: std::collections::HashMap<(i64, i64, i64), [f64; 5]> = std::collections::HashMap::new();
-    for r in rows {
-        let kind: String = r.get(1);
-        let Ok(kind) = kind.parse::<QuestionKind>() else { continue };
-        let (lo, hi): (Option<f64>, Option<f64>) = (r.get(2), r.get(3));
-        let Some(scale) = cxm_core::model::ScoreScale::for_question(kind, lo.unwrap_or(0.0), hi.unwrap_or(10.0)) else { continue };
-        let v: f64 = r.get(6);
-        let a = agg.entry((r.get(0), r.get(4), crate::day_of(r.get(5)))).or_insert([0.0; 5]);
-        a[0] += 1.0;
-        a[1] += v;
-        a[2] += v * v;
-        a[3] += f64::from(u8::from(scale.is_top(v)));
-        a[4] += f64::from(u8::from(scale.is_bottom(v)));
-    }
-    crate::import::upsert_rollup(&mut tx, workspace_id, &agg).await?;
+    crate::import::upsert_rollup(&mut tx, db.backend, workspace_id, &agg).await?;
     tx.commit().await?;
     Ok(())
+}
+
+pub async fn count_responses(db: &Db, workspace_id: i64) -> Result<i64> {
+    Ok(sqlx::query("SELECT COUNT(*) FROM responses WHERE workspace_id = $1").bind(workspace_id).fetch_one(&db.pool).await?.get(0))
 }

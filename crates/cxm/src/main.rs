@@ -1,1 +1,58 @@
-fn main() {}
+//! `cxm`: the server and the admin CLI in one binary.
+
+mod analyze;
+mod bench;
+mod cli;
+mod demo;
+
+use clap::Parser;
+
+fn main() -> std::process::ExitCode {
+    let args = cli::Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("CXM_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(cli::run(args)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// `cxm serve`: open the database, optionally seed the demo, serve HTTP.
+async fn serve(args: cli::ServeArgs) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let (db, ws) = cli::open(&args.db).await?;
+    if args.demo {
+        if cxm_store::setup::is_empty(&db, ws).await? {
+            eprintln!("seeding demo data ({} customers)…", args.demo_customers);
+            let summary = demo::seed(&db, ws, args.demo_customers, 42, true).await?;
+            eprintln!("{summary}");
+        }
+        if cxm_store::auth::count_users(&db).await? == 0 {
+            let password = cxm_store::random_token(8)?;
+            let hash = cxm_server::auth::hash_password(&password)?;
+            cxm_store::auth::create_user(&db, ws, "admin@example.com", "Demo Admin", &hash, cxm_core::model::Role::Admin).await?;
+            println!("demo login: admin@example.com / {password}  (shown once; change it with `cxm user password`)");
+        }
+    }
+    let config = cxm_server::ServerConfig { workspace: args.db.workspace.clone(), secure_cookies: args.secure_cookies, ..Default::default() };
+    let state = cxm_server::AppState::new(db, config).await?;
+    let listener = tokio::net::TcpListener::bind(&args.bind).await.with_context(|| format!("binding {}", args.bind))?;
+    let addr = listener.local_addr()?;
+    println!("cxm is serving on http://{addr}/app/");
+    cxm_server::serve(state, listener).await?;
+    Ok(())
+}

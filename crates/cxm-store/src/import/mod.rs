@@ -9,7 +9,7 @@
 pub mod parse;
 pub mod source;
 
-use crate::{Db, Result, StoreError, day_of, now_ms, rows_per_statement, values_placeholders};
+use crate::{Backend, Db, Result, StoreError, day_of, now_ms, param_list, rows_per_statement, values_placeholders};
 use cxm_core::model::{QuestionKind, ScoreScale};
 use cxm_core::records::{AnswerValue, CustomerRecord, EventRecord, FeedbackRecord, ODataRecord, ResponseRecord};
 pub use parse::{Column, ImportKind, Record};
@@ -20,7 +20,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// Rows per transaction.
-pub const BATCH_ROWS: usize = 5_000;
+pub const BATCH_ROWS: usize = 50_000;
 /// Row errors kept in a report (all are counted).
 pub const MAX_REPORTED_ERRORS: usize = 10_000;
 
@@ -79,12 +79,100 @@ struct SurveyCache {
     questions: HashMap<String, (i64, QuestionKind, Option<ScoreScale>, Option<(f64, f64)>)>,
 }
 
+/// What validating and encoding a response needs: read-only during an import,
+/// so the parser thread shares it.
+#[derive(Debug, Default)]
+struct ResponseContext {
+    surveys: HashMap<String, SurveyCache>,
+    touchpoints: HashMap<String, i64>,
+}
+
+/// Responses validated and encoded for one multi-row statement.
+pub struct ResponseBatch {
+    records: Vec<ResponseRecord>,
+    /// JSON array of rows, expanded by the database.
+    rows_json: String,
+    /// JSON array of the distinct customer external ids.
+    customers_json: Option<String>,
+}
+
+impl ResponseContext {
+    fn touchpoint(&self, key: Option<&str>, line: u64) -> Result<Option<i64>, RowError> {
+        match key {
+            None => Ok(None),
+            Some(k) => self.touchpoints.get(k).copied().map(Some).ok_or_else(|| {
+                RowError::new(line, "touchpoint", format!("unknown touchpoint '{k}' (define it in the workspace first)"))
+            }),
+        }
+    }
+
+    fn check(&self, line: u64, r: &ResponseRecord) -> Result<(), RowError> {
+        let survey = self
+            .surveys
+            .get(&r.survey)
+            .ok_or_else(|| RowError::new(line, "survey", format!("unknown survey '{}'", r.survey)))?;
+        self.touchpoint(r.touchpoint.as_deref(), line)?;
+        for (key, value) in &r.answers {
+            let (_, kind, _, bounds) = survey
+                .questions
+                .get(key)
+                .ok_or_else(|| RowError::new(line, key, format!("survey '{}' has no question '{key}'", r.survey)))?;
+            match (value, bounds) {
+                (AnswerValue::Number(v), Some((lo, hi))) if *v < *lo || *v > *hi => {
+                    return Err(RowError::new(line, key, format!("{v} is outside the scale {lo}–{hi}")));
+                }
+                (AnswerValue::Text(t), Some(_)) => {
+                    return Err(RowError::new(line, key, format!("'{t}' is not a number (a {kind} answer)")));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Validates and encodes; bad rows go to `errors`.
+    fn prepare(&self, rows: Vec<(u64, ResponseRecord)>, errors: &mut Vec<RowError>) -> ResponseBatch {
+        let mut records = Vec::with_capacity(rows.len());
+        let mut out = Vec::with_capacity(rows.len() * 160);
+        out.push(b'[');
+        for (line, r) in rows {
+            if let Err(e) = self.check(line, &r) {
+                errors.push(e);
+                continue;
+            }
+            let survey = &self.surveys[&r.survey];
+            let row = (
+                &r.external_id,
+                survey.id,
+                survey.version,
+                &r.customer_external_id,
+                r.touchpoint.as_deref().and_then(|k| self.touchpoints.get(k).copied()),
+                r.channel.map(|c| c.as_str()),
+                r.language.map(|l| l.as_str()),
+                r.submitted_at,
+                answers_json(&r.answers),
+            );
+            if out.len() > 1 {
+                out.push(b',');
+            }
+            // Serializing plain values into a Vec cannot fail.
+            let _ = serde_json::to_writer(&mut out, &row);
+            records.push(r);
+        }
+        out.push(b']');
+        let mut customers: Vec<&str> = records.iter().filter_map(|r| r.customer_external_id.as_deref()).collect();
+        customers.sort_unstable();
+        customers.dedup();
+        let customers_json = if customers.is_empty() { None } else { serde_json::to_string(&customers).ok() };
+        ResponseBatch { rows_json: String::from_utf8(out).unwrap_or_else(|_| "[]".into()), customers_json, records }
+    }
+}
+
 /// Imports into one workspace, caching keys it has resolved.
 pub struct Importer {
     db: Db,
     workspace_id: i64,
-    surveys: HashMap<String, SurveyCache>,
-    touchpoints: HashMap<String, i64>,
+    context: Arc<ResponseContext>,
     segments: HashMap<String, i64>,
     customers: HashMap<String, i64>,
     question_keys: HashSet<String>,
@@ -92,6 +180,7 @@ pub struct Importer {
 
 enum Parsed {
     Batch(Vec<(u64, Record)>, Vec<RowError>, u64, u64),
+    Responses(ResponseBatch, Vec<RowError>, u64, u64),
     Fatal(String),
 }
 
@@ -113,7 +202,7 @@ impl Importer {
             }
             surveys.insert(s.key.clone(), SurveyCache { id: s.id, version: s.version, questions });
         }
-        let touchpoints = crate::setup::touchpoints(db, workspace_id).await?.into_iter().map(|t| (t.key, t.id)).collect();
+        let touchpoints: HashMap<String, i64> = crate::setup::touchpoints(db, workspace_id).await?.into_iter().map(|t| (t.key, t.id)).collect();
         let segments = sqlx::query("SELECT key, id FROM segments WHERE workspace_id = $1")
             .bind(workspace_id)
             .fetch_all(&db.pool)
@@ -121,7 +210,8 @@ impl Importer {
             .into_iter()
             .map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1)))
             .collect();
-        Ok(Importer { db: db.clone(), workspace_id, surveys, touchpoints, segments, customers: HashMap::new(), question_keys })
+        let context = Arc::new(ResponseContext { surveys, touchpoints });
+        Ok(Importer { db: db.clone(), workspace_id, context, segments, customers: HashMap::new(), question_keys })
     }
 
     /// Imports every row of `source`. Fails as a whole only when the file
@@ -136,31 +226,40 @@ impl Importer {
         };
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Parsed>(4);
         let question_keys = self.question_keys.clone();
+        // Responses are validated and encoded on the parser thread, so the
+        // database works on one batch while the next is prepared.
+        let context = (kind == ImportKind::Responses).then(|| self.context.clone());
         let reader = std::thread::Builder::new()
             .name("import-parser".into())
-            .spawn(move || parse_rows(kind, source, columns, question_keys, &tx))
+            .spawn(move || parse_rows(kind, source, columns, question_keys, context, &tx))
             .map_err(StoreError::Io)?;
         let mut report = ImportReport::default();
         while let Some(msg) = rx.recv().await {
-            match msg {
+            let (errors, rows, position) = match msg {
                 Parsed::Fatal(message) => {
                     report.error(RowError::new(0, "", message));
                     break;
                 }
                 Parsed::Batch(records, errors, rows, position) => {
-                    report.rows_read = rows;
-                    for e in errors {
-                        report.error(e);
-                    }
                     self.write(records, &mut report).await?;
-                    if let Some(p) = &progress {
-                        p(rows, position);
-                    }
+                    (errors, rows, position)
                 }
+                Parsed::Responses(batch, errors, rows, position) => {
+                    self.write_response_batch(batch, &mut report).await?;
+                    (errors, rows, position)
+                }
+            };
+            report.rows_read = rows;
+            for e in errors {
+                report.error(e);
+            }
+            if let Some(p) = &progress {
+                p(rows, position);
             }
         }
         drop(rx);
         let _ = reader.join();
+        report.errors.sort_by_key(|e| e.line);
         report.elapsed_ms = started.elapsed().as_millis() as u64;
         Ok(report)
     }
@@ -199,15 +298,6 @@ impl Importer {
         Ok(())
     }
 
-    fn touchpoint(&self, key: Option<&str>, line: u64) -> Result<Option<i64>, RowError> {
-        match key {
-            None => Ok(None),
-            Some(k) => self.touchpoints.get(k).copied().map(Some).ok_or_else(|| {
-                RowError::new(line, "touchpoint", format!("unknown touchpoint '{k}' (define it in the workspace first)"))
-            }),
-        }
-    }
-
     /// Ids of customers by external id, creating minimal customers for unknown
     /// ones, inside `tx`. New ids enter the cache only when `tx` commits.
     async fn resolve_customers(
@@ -218,8 +308,8 @@ impl Importer {
     ) -> Result<()> {
         let missing: Vec<&str> = wanted.iter().copied().filter(|k| !self.customers.contains_key(*k)).collect();
         for chunk in missing.chunks(1000) {
-            let list = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(",");
-            let sql = format!("SELECT external_id, id FROM customers WHERE workspace_id = $1 AND external_id IN ({list})");
+            let (first, list) = (param_list(self.db.backend, 1, 1), param_list(self.db.backend, 2, chunk.len()));
+            let sql = format!("SELECT external_id, id FROM customers WHERE workspace_id = {first} AND external_id IN ({list})");
             let mut q = sqlx::query(AssertSqlSafe(sql)).bind(self.workspace_id);
             for k in chunk {
                 q = q.bind(*k);
@@ -233,7 +323,7 @@ impl Importer {
         for chunk in create.chunks(rows_per_statement(3)) {
             let sql = format!(
                 "INSERT INTO customers (workspace_id, external_id, created_at) VALUES {} ON CONFLICT (workspace_id, external_id) DO NOTHING RETURNING external_id, id",
-                values_placeholders(chunk.len(), 3, 1)
+                values_placeholders(self.db.backend, chunk.len(), 3, 1)
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for k in chunk {
@@ -282,7 +372,7 @@ impl Importer {
                  attributes = CASE WHEN excluded.attributes = '{{}}' THEN customers.attributes ELSE excluded.attributes END, \
                  consent_email = excluded.consent_email, consent_sms = excluded.consent_sms \
                  RETURNING external_id, id",
-                values_placeholders(chunk.len(), 11, 1)
+                values_placeholders(self.db.backend, chunk.len(), 11, 1)
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for c in chunk {
@@ -311,7 +401,7 @@ impl Importer {
         for chunk in links.chunks(rows_per_statement(2)) {
             let sql = format!(
                 "INSERT INTO customer_segments (segment_id, customer_id) VALUES {} ON CONFLICT DO NOTHING",
-                values_placeholders(chunk.len(), 2, 1)
+                values_placeholders(self.db.backend, chunk.len(), 2, 1)
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for (s, c) in chunk {
@@ -325,123 +415,114 @@ impl Importer {
         Ok(())
     }
 
-    fn check_response(&self, line: u64, r: &ResponseRecord) -> Result<(), RowError> {
-        let survey = self
-            .surveys
-            .get(&r.survey)
-            .ok_or_else(|| RowError::new(line, "survey", format!("unknown survey '{}'", r.survey)))?;
-        self.touchpoint(r.touchpoint.as_deref(), line)?;
-        for (key, value) in &r.answers {
-            let (_, kind, _, bounds) = survey
-                .questions
-                .get(key)
-                .ok_or_else(|| RowError::new(line, key, format!("survey '{}' has no question '{key}'", r.survey)))?;
-            match (value, bounds) {
-                (AnswerValue::Number(v), Some((lo, hi))) if *v < *lo || *v > *hi => {
-                    return Err(RowError::new(line, key, format!("{v} is outside the scale {lo}–{hi}")));
-                }
-                (AnswerValue::Text(t), Some(_)) => {
-                    return Err(RowError::new(line, key, format!("'{t}' is not a number (a {kind} answer)")));
-                }
-                _ => {}
-            }
+    async fn write_responses(&mut self, rows: Vec<(u64, ResponseRecord)>, report: &mut ImportReport) -> Result<()> {
+        let mut errors = Vec::new();
+        let batch = self.context.prepare(rows, &mut errors);
+        for e in errors {
+            report.error(e);
         }
-        Ok(())
+        self.write_response_batch(batch, report).await
     }
 
-    async fn write_responses(&mut self, rows: Vec<(u64, ResponseRecord)>, report: &mut ImportReport) -> Result<()> {
-        let mut good = Vec::with_capacity(rows.len());
-        for (line, r) in rows {
-            match self.check_response(line, &r) {
-                Ok(()) => good.push(r),
-                Err(e) => report.error(e),
-            }
-        }
+    /// Stores prepared responses in one transaction: customer stubs, the rows
+    /// (existing external ids skipped), and the rollups of what was inserted.
+    pub async fn write_response_batch(&mut self, batch: ResponseBatch, report: &mut ImportReport) -> Result<()> {
+        let good = batch.records;
         if good.is_empty() {
             return Ok(());
         }
-        let mut tx = self.db.pool.begin().await?;
-        let mut pending = HashMap::new();
-        let wanted: HashSet<&str> = good.iter().filter_map(|r| r.customer_external_id.as_deref()).collect();
-        self.resolve_customers(&mut tx, &wanted, &mut pending).await?;
-        let mut inserted: HashMap<String, i64> = HashMap::with_capacity(good.len());
-        for chunk in good.chunks(rows_per_statement(9)) {
-            let sql = format!(
-                "INSERT INTO responses (workspace_id, external_id, survey_id, survey_version, customer_id, touchpoint_id, channel, language, submitted_at) VALUES {} \
-                 ON CONFLICT (workspace_id, external_id) DO NOTHING RETURNING external_id, id",
-                values_placeholders(chunk.len(), 9, 1)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for r in chunk {
-                let survey = &self.surveys[&r.survey];
-                q = q
-                    .bind(self.workspace_id)
-                    .bind(&r.external_id)
-                    .bind(survey.id)
-                    .bind(survey.version)
-                    .bind(self.customer_id(&pending, r.customer_external_id.as_deref()))
-                    .bind(r.touchpoint.as_deref().and_then(|k| self.touchpoints.get(k).copied()))
-                    .bind(r.channel.map(|c| c.as_str()))
-                    .bind(r.language.map(|l| l.as_str()))
-                    .bind(r.submitted_at);
-            }
-            for row in q.fetch_all(&mut *tx).await? {
-                inserted.insert(row.get(0), row.get(1));
-            }
+        // The batch travels as one JSON parameter that the database expands
+        // (json_each / jsonb_array_elements): per-value binding costs more
+        // than the inserts themselves at this volume.
+        let (stubs_sql, insert_sql) = match self.db.backend {
+            Backend::Sqlite => (
+                "INSERT INTO customers (workspace_id, external_id, created_at) SELECT ?1, j.value, ?2 FROM json_each(?3) j WHERE true \
+                 ON CONFLICT (workspace_id, external_id) DO NOTHING",
+                "INSERT INTO responses (workspace_id, external_id, survey_id, survey_version, customer_id, touchpoint_id, channel, language, submitted_at, answers) \
+                 SELECT ?1, j.value ->> 0, j.value ->> 1, j.value ->> 2, \
+                   (SELECT c.id FROM customers c WHERE c.workspace_id = ?1 AND c.external_id = j.value ->> 3), \
+                   j.value ->> 4, j.value ->> 5, j.value ->> 6, j.value ->> 7, j.value ->> 8 \
+                 FROM jsonb_each(?2) j WHERE true ON CONFLICT (workspace_id, external_id) DO NOTHING",
+            ),
+            Backend::Postgres => (
+                "INSERT INTO customers (workspace_id, external_id, created_at) SELECT $1, j, $2 FROM jsonb_array_elements_text($3::jsonb) j \
+                 ON CONFLICT (workspace_id, external_id) DO NOTHING",
+                "INSERT INTO responses (workspace_id, external_id, survey_id, survey_version, customer_id, touchpoint_id, channel, language, submitted_at, answers) \
+                 SELECT $1, j ->> 0, (j ->> 1)::bigint, (j ->> 2)::bigint, \
+                   (SELECT c.id FROM customers c WHERE c.workspace_id = $1 AND c.external_id = j ->> 3), \
+                   (j ->> 4)::bigint, j ->> 5, j ->> 6, (j ->> 7)::bigint, j ->> 8 \
+                 FROM jsonb_array_elements($2::jsonb) j ON CONFLICT (workspace_id, external_id) DO NOTHING RETURNING external_id",
+            ),
+        };
+        // SQLite takes the write lock first (BEGIN IMMEDIATE); see below.
+        let mut tx = match self.db.backend {
+            Backend::Sqlite => self.db.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.db.pool.begin().await?,
+        };
+        if let Some(list) = batch.customers_json {
+            sqlx::query(stubs_sql).bind(self.workspace_id).bind(now_ms()).bind(list).execute(&mut *tx).await?;
         }
-        // Answers and rollups only for responses this batch really inserted.
-        let mut answers: Vec<(i64, i64, Option<f64>, Option<&str>)> = Vec::new();
-        let mut rollup: HashMap<(i64, i64, i64), [f64; 5]> = HashMap::new();
-        let mut done = HashSet::with_capacity(inserted.len());
-        for r in &good {
-            let Some(&rid) = inserted.get(&r.external_id) else { continue };
-            if !done.insert(rid) {
-                continue; // listed twice in this batch: the first occurrence was inserted
-            }
-            let survey = &self.surveys[&r.survey];
-            let tp = r.touchpoint.as_deref().and_then(|k| self.touchpoints.get(k).copied()).unwrap_or(0);
-            for (key, value) in &r.answers {
-                let Some((qid, _, scale, _)) = survey.questions.get(key) else { continue };
-                match value {
-                    AnswerValue::Number(v) => {
-                        answers.push((rid, *qid, Some(*v), None));
-                        if let Some(scale) = scale {
-                            let a = rollup.entry((*qid, tp, day_of(r.submitted_at))).or_insert([0.0; 5]);
-                            a[0] += 1.0;
-                            a[1] += v;
-                            a[2] += v * v;
-                            a[3] += f64::from(u8::from(scale.is_top(*v)));
-                            a[4] += f64::from(u8::from(scale.is_bottom(*v)));
-                        }
-                    }
-                    AnswerValue::Text(t) => answers.push((rid, *qid, None, Some(t.as_str()))),
+        // The ids inserted, or `None` when every distinct id in the batch was.
+        let inserted: Option<HashSet<String>> = match self.db.backend {
+            Backend::Sqlite => {
+                // Under BEGIN IMMEDIATE nobody else writes, and new rows get rowids
+                // above the current maximum: when fewer rows went in than were
+                // sent, those above the old maximum are exactly the new ones.
+                let before: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM responses").fetch_one(&mut *tx).await?.get(0);
+                let changed = sqlx::query(insert_sql).bind(self.workspace_id).bind(batch.rows_json).execute(&mut *tx).await?.rows_affected();
+                let distinct = good.iter().map(|r| r.external_id.as_str()).collect::<HashSet<_>>().len() as u64;
+                if changed == distinct {
+                    None
+                } else {
+                    let fresh = sqlx::query("SELECT external_id FROM responses WHERE id > ?1")
+                        .bind(before)
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .into_iter()
+                        .map(|r| r.get(0))
+                        .collect();
+                    Some(fresh)
                 }
             }
-        }
-        for chunk in answers.chunks(rows_per_statement(4)) {
-            let sql = format!(
-                "INSERT INTO answers (response_id, question_id, num_value, text_value) VALUES {} ON CONFLICT DO NOTHING",
-                values_placeholders(chunk.len(), 4, 1)
-            );
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            for (rid, qid, num, text) in chunk {
-                q = q.bind(*rid).bind(*qid).bind(*num).bind(*text);
+            Backend::Postgres => {
+                let returned = sqlx::query(insert_sql)
+                    .bind(self.workspace_id)
+                    .bind(batch.rows_json)
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .into_iter()
+                    .map(|r| r.get(0))
+                    .collect::<HashSet<String>>();
+                Some(returned)
             }
-            q.execute(&mut *tx).await?;
+        };
+        let was_inserted = |id: &str| inserted.as_ref().is_none_or(|set| set.contains(id));
+        // Rollups only for responses this batch really inserted, each once.
+        let mut rollup: HashMap<(i64, i64, i64), [f64; 5]> = HashMap::new();
+        let mut done = HashSet::with_capacity(good.len());
+        for r in &good {
+            if !was_inserted(&r.external_id) || !done.insert(r.external_id.as_str()) {
+                continue; // listed twice in this batch: the first occurrence was inserted
+            }
+            let survey = &self.context.surveys[&r.survey];
+            let tp = r.touchpoint.as_deref().and_then(|k| self.context.touchpoints.get(k).copied()).unwrap_or(0);
+            for (key, value) in &r.answers {
+                let (Some((qid, _, Some(scale), _)), AnswerValue::Number(v)) = (survey.questions.get(key), value) else { continue };
+                add_to_rollup(&mut rollup, (*qid, tp, day_of(r.submitted_at)), scale, *v);
+            }
         }
-        upsert_rollup(&mut tx, self.workspace_id, &rollup).await?;
+        upsert_rollup(&mut tx, self.db.backend, self.workspace_id, &rollup).await?;
         tx.commit().await?;
         // A response listed twice in one batch was inserted (and rolled up) once.
-        report.written += inserted.len() as u64;
-        report.duplicates += good.len() as u64 - inserted.len() as u64;
-        self.customers.extend(pending);
+        report.written += done.len() as u64;
+        report.duplicates += (good.len() - done.len()) as u64;
         Ok(())
     }
 
     async fn write_feedback(&mut self, rows: Vec<(u64, FeedbackRecord)>, report: &mut ImportReport) -> Result<()> {
         let mut good = Vec::new();
         for (line, f) in rows {
-            if let Err(e) = self.touchpoint(f.touchpoint.as_deref(), line) {
+            if let Err(e) = self.context.touchpoint(f.touchpoint.as_deref(), line) {
                 report.error(e);
                 continue;
             }
@@ -456,7 +537,7 @@ impl Importer {
                 let f = &good[i];
                 q.bind(imp.workspace_id).bind(f.external_id.clone()).bind(f.source.as_str()).bind(f.text.clone()).bind(f.rating)
                     .bind(imp.customer_id(pending, f.customer_external_id.as_deref()))
-                    .bind(f.touchpoint.as_deref().and_then(|k| imp.touchpoints.get(k).copied()))
+                    .bind(f.touchpoint.as_deref().and_then(|k| imp.context.touchpoints.get(k).copied()))
                     .bind(f.channel.map(|c| c.as_str())).bind(f.language.map(|l| l.as_str())).bind(f.occurred_at)
             },
             good.iter().filter_map(|f| f.customer_external_id.as_deref()).collect()).await
@@ -465,7 +546,7 @@ impl Importer {
     async fn write_events(&mut self, rows: Vec<(u64, EventRecord)>, report: &mut ImportReport) -> Result<()> {
         let mut good = Vec::new();
         for (line, e) in rows {
-            if let Err(err) = self.touchpoint(e.touchpoint.as_deref(), line) {
+            if let Err(err) = self.context.touchpoint(e.touchpoint.as_deref(), line) {
                 report.error(err);
                 continue;
             }
@@ -476,7 +557,7 @@ impl Importer {
                 let e = &good[i];
                 q.bind(imp.workspace_id).bind(e.external_id.clone())
                     .bind(imp.customer_id(pending, e.customer_external_id.as_deref()))
-                    .bind(e.touchpoint.as_deref().and_then(|k| imp.touchpoints.get(k).copied()))
+                    .bind(e.touchpoint.as_deref().and_then(|k| imp.context.touchpoints.get(k).copied()))
                     .bind(e.name.clone()).bind(serde_json::Value::Object(e.properties.clone()).to_string()).bind(e.occurred_at)
             },
             good.iter().filter_map(|e| e.customer_external_id.as_deref()).collect()).await
@@ -523,7 +604,7 @@ impl Importer {
             let sql = format!(
                 "INSERT INTO {table} ({}) VALUES {} ON CONFLICT (workspace_id, external_id) DO NOTHING",
                 columns.join(", "),
-                values_placeholders(end - start, columns.len(), 1)
+                values_placeholders(self.db.backend, end - start, columns.len(), 1)
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for i in start..end {
@@ -540,7 +621,29 @@ impl Importer {
     }
 }
 
-pub(crate) async fn upsert_rollup(tx: &mut sqlx::Transaction<'_, sqlx::Any>, workspace_id: i64, rollup: &HashMap<(i64, i64, i64), [f64; 5]>) -> Result<()> {
+/// The stored form of a response's answers (see the `responses.answers` column).
+pub fn answers_json(answers: &[(String, AnswerValue)]) -> String {
+    let mut map = serde_json::Map::with_capacity(answers.len());
+    for (key, value) in answers {
+        let v = match value {
+            AnswerValue::Number(n) => serde_json::Number::from_f64(*n).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null),
+            AnswerValue::Text(t) => serde_json::Value::String(t.clone()),
+        };
+        map.insert(key.clone(), v);
+    }
+    serde_json::Value::Object(map).to_string()
+}
+
+pub(crate) fn add_to_rollup(rollup: &mut HashMap<(i64, i64, i64), [f64; 5]>, key: (i64, i64, i64), scale: &ScoreScale, v: f64) {
+    let a = rollup.entry(key).or_insert([0.0; 5]);
+    a[0] += 1.0;
+    a[1] += v;
+    a[2] += v * v;
+    a[3] += f64::from(u8::from(scale.is_top(v)));
+    a[4] += f64::from(u8::from(scale.is_bottom(v)));
+}
+
+pub(crate) async fn upsert_rollup(tx: &mut sqlx::Transaction<'_, sqlx::Any>, backend: Backend, workspace_id: i64, rollup: &HashMap<(i64, i64, i64), [f64; 5]>) -> Result<()> {
     let entries: Vec<_> = rollup.iter().collect();
     for chunk in entries.chunks(rows_per_statement(9)) {
         let sql = format!(
@@ -548,7 +651,7 @@ pub(crate) async fn upsert_rollup(tx: &mut sqlx::Transaction<'_, sqlx::Any>, wor
              ON CONFLICT (workspace_id, question_id, touchpoint_id, day) DO UPDATE SET n = metric_daily.n + excluded.n, \
              sum_value = metric_daily.sum_value + excluded.sum_value, sum_squares = metric_daily.sum_squares + excluded.sum_squares, \
              n_top = metric_daily.n_top + excluded.n_top, n_bottom = metric_daily.n_bottom + excluded.n_bottom",
-            values_placeholders(chunk.len(), 9, 1)
+            values_placeholders(backend, chunk.len(), 9, 1)
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for ((qid, tp, day), a) in chunk {
@@ -564,8 +667,23 @@ fn parse_rows(
     mut source: Box<dyn RowSource>,
     mut columns: Vec<Column>,
     question_keys: HashSet<String>,
+    context: Option<Arc<ResponseContext>>,
     out: &tokio::sync::mpsc::Sender<Parsed>,
 ) {
+    let send = |records: Vec<(u64, Record)>, mut errors: Vec<RowError>, rows: u64, position: u64| {
+        let msg = match &context {
+            Some(ctx) => {
+                let responses = records
+                    .into_iter()
+                    .filter_map(|(line, r)| if let Record::Response(r) = r { Some((line, r)) } else { None })
+                    .collect();
+                let batch = ctx.prepare(responses, &mut errors);
+                Parsed::Responses(batch, errors, rows, position)
+            }
+            None => Parsed::Batch(records, errors, rows, position),
+        };
+        out.blocking_send(msg).is_ok()
+    };
     let mut records = Vec::with_capacity(BATCH_ROWS);
     let mut errors = Vec::new();
     let mut rows = 0u64;
@@ -593,12 +711,12 @@ fn parse_rows(
         }
         if records.len() >= BATCH_ROWS || errors.len() >= BATCH_ROWS {
             let batch = std::mem::replace(&mut records, Vec::with_capacity(BATCH_ROWS));
-            if out.blocking_send(Parsed::Batch(batch, std::mem::take(&mut errors), rows, source.position())).is_err() {
+            if !send(batch, std::mem::take(&mut errors), rows, source.position()) {
                 return;
             }
         }
     }
-    let _ = out.blocking_send(Parsed::Batch(records, errors, rows, source.position()));
+    send(records, errors, rows, source.position());
 }
 
 /// Imports a file, choosing the format by its extension.
