@@ -40,45 +40,24 @@ fn empty_inputs_are_errors() {
 
 #[test]
 fn non_finite_inputs_are_rejected() {
-    assert_eq!(
-        nps(&[9.0, f64::NAN], None),
-        Err(StatsError::NonFinite { index: 1 })
-    );
-    assert_eq!(
-        mean_ci(&[1.0, f64::INFINITY], None),
-        Err(StatsError::NonFinite { index: 1 })
-    );
+    assert_eq!(nps(&[9.0, f64::NAN], None), Err(StatsError::NonFinite { index: 1 }));
+    assert_eq!(mean_ci(&[1.0, f64::INFINITY], None), Err(StatsError::NonFinite { index: 1 }));
     assert!(top_box_share(&[1.0, 2.0], f64::NAN, None).is_err());
-    assert_eq!(
-        mean_ci(&[1.0, 2.0], Some(&[1.0, f64::NAN])),
-        Err(StatsError::InvalidWeight { index: 1 })
-    );
-    assert_eq!(
-        mean_ci(&[1.0, 2.0], Some(&[1.0, -1.0])),
-        Err(StatsError::InvalidWeight { index: 1 })
-    );
-    assert_eq!(
-        mean_ci(&[1.0, 2.0], Some(&[0.0, 0.0])),
-        Err(StatsError::ZeroWeight)
-    );
+    assert_eq!(mean_ci(&[1.0, 2.0], Some(&[1.0, f64::NAN])), Err(StatsError::InvalidWeight { index: 1 }));
+    assert_eq!(mean_ci(&[1.0, 2.0], Some(&[1.0, -1.0])), Err(StatsError::InvalidWeight { index: 1 }));
+    assert_eq!(mean_ci(&[1.0, 2.0], Some(&[0.0, 0.0])), Err(StatsError::ZeroWeight));
     assert!(benjamini_hochberg(&[0.1, f64::NAN]).is_err());
     assert!(benjamini_hochberg(&[0.1, 1.5]).is_err());
     assert!(pearson(&[1.0, 2.0, f64::NAN], &[1.0, 2.0, 3.0]).is_err());
     assert!(chi_square_independence(&[vec![1.0, f64::NAN], vec![1.0, 2.0]]).is_err());
     let (mut x, y) = synthetic_drivers(20, 1);
     x[3][1] = f64::NEG_INFINITY;
-    assert_eq!(
-        relative_weights(&x, &y),
-        Err(StatsError::NonFiniteCell { row: 3, col: 1 })
-    );
+    assert_eq!(relative_weights(&x, &y), Err(StatsError::NonFiniteCell { row: 3, col: 1 }));
 }
 
 #[test]
 fn nps_rejects_scores_off_the_scale() {
-    assert!(matches!(
-        nps(&[9.0, 11.0], None),
-        Err(StatsError::OutOfRange { index: 1, .. })
-    ));
+    assert!(matches!(nps(&[9.0, 11.0], None), Err(StatsError::OutOfRange { index: 1, .. })));
     assert!(nps(&[8.5], None).is_err());
     assert!(nps(&[-1.0], None).is_err());
 }
@@ -111,10 +90,7 @@ fn all_one_answer_is_degenerate_but_defined() {
     assert_eq!(one.mean, 4.0);
     assert!(one.ci95.is_none() && one.se.is_none());
     assert!(welch_t_test(&[1.0], &[2.0, 3.0]).is_err());
-    assert!(matches!(
-        welch_t_test(&[2.0, 2.0], &[2.0, 2.0]),
-        Err(StatsError::ZeroVariance { .. })
-    ));
+    assert!(matches!(welch_t_test(&[2.0, 2.0], &[2.0, 2.0]), Err(StatsError::ZeroVariance { .. })));
     assert!(pearson(&[1.0, 1.0, 1.0], &[1.0, 2.0, 3.0]).is_err());
     let z = two_proportion_z_test(10.0, 10.0, 20.0, 20.0).unwrap();
     assert_eq!((z.z, z.p_value), (0.0, 1.0));
@@ -138,10 +114,7 @@ fn weights_of_one_reproduce_unweighted() {
 fn rating_scales() {
     let csat = rating_summary(&[1.0, 4.0, 5.0, 3.0], RatingScale::csat(), None).unwrap();
     assert_eq!(csat.top_box.share, 0.5);
-    assert!(matches!(
-        rating_summary(&[6.0], RatingScale::csat(), None),
-        Err(StatsError::OutOfRange { index: 0, .. })
-    ));
+    assert!(matches!(rating_summary(&[6.0], RatingScale::csat(), None), Err(StatsError::OutOfRange { index: 0, .. })));
     assert_eq!(RatingScale::ces_custom(1.0, 7.0).top_box_min, 5.0);
     assert_eq!(RatingScale::ces_custom(1.0, 5.0).top_box_min, 4.0);
     assert_eq!(RatingScale::csat_custom(1.0, 10.0).top_box_min, 9.0);
@@ -162,27 +135,15 @@ fn constant_driver_is_named() {
     for row in x.iter_mut() {
         row[2] = 4.0;
     }
-    assert_eq!(
-        relative_weights(&x, &y),
-        Err(StatsError::ConstantDriver { index: 2 })
-    );
+    assert_eq!(relative_weights(&x, &y), Err(StatsError::ConstantDriver { index: 2 }));
     let (x, _) = synthetic_drivers(30, 2);
-    assert!(matches!(
-        relative_weights(&x, &[1.0; 30]),
-        Err(StatsError::ZeroVariance { .. })
-    ));
+    assert!(matches!(relative_weights(&x, &[1.0; 30]), Err(StatsError::ZeroVariance { .. })));
 }
 
 #[test]
 fn too_few_rows_for_regression() {
     let (x, y) = synthetic_drivers(4, 3);
-    assert_eq!(
-        relative_weights(&x, &y),
-        Err(StatsError::InsufficientData {
-            needed: 5,
-            found: 4
-        })
-    );
+    assert_eq!(relative_weights(&x, &y), Err(StatsError::InsufficientData { needed: 5, found: 4 }));
     let (x, y) = synthetic_drivers(5, 3);
     assert!(relative_weights(&x, &y).is_ok());
     assert!(relative_weights(&x, &y[..4]).is_err());
@@ -192,10 +153,7 @@ fn too_few_rows_for_regression() {
 fn collinear_drivers_do_not_panic_and_share_weight() {
     let (x, y) = synthetic_drivers(60, 4);
     // driver 3 duplicates driver 0 exactly, driver 4 is an affine copy of 1
-    let x: Vec<Vec<f64>> = x
-        .into_iter()
-        .map(|r| vec![r[0], r[1], r[2], r[0], 3.0 * r[1] - 2.0])
-        .collect();
+    let x: Vec<Vec<f64>> = x.into_iter().map(|r| vec![r[0], r[1], r[2], r[0], 3.0 * r[1] - 2.0]).collect();
     let rw = relative_weights(&x, &y).unwrap();
     let sum: f64 = rw.raw.iter().sum();
     assert!((sum - rw.r_squared).abs() < 1e-9);
@@ -213,12 +171,7 @@ fn ipa_quadrants_against_means() {
     let q = ipa_quadrants(&[0.4, 0.3, 0.1, 0.05], &[6.0, 8.0, 5.0, 9.0]).unwrap();
     assert_eq!(
         q,
-        vec![
-            IpaQuadrant::FixFirst,
-            IpaQuadrant::KeepUp,
-            IpaQuadrant::LowerPriority,
-            IpaQuadrant::PossibleOverkill
-        ]
+        vec![IpaQuadrant::FixFirst, IpaQuadrant::KeepUp, IpaQuadrant::LowerPriority, IpaQuadrant::PossibleOverkill]
     );
     assert_eq!(IpaQuadrant::FixFirst.as_str(), "fix_first");
     assert!(ipa_quadrants(&[], &[]).is_err());

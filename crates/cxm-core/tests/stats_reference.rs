@@ -62,11 +62,7 @@ fn nps_matches_reference() {
         let s = nps(&scores, weights.as_deref()).unwrap();
         let e = &case["expected"];
         assert_eq!(s.n as u64, e["n"].as_u64().unwrap(), "{name} n");
-        assert_eq!(
-            s.low_base,
-            e["low_base"].as_bool().unwrap(),
-            "{name} low_base"
-        );
+        assert_eq!(s.low_base, e["low_base"].as_bool().unwrap(), "{name} low_base");
         for (a, key) in [
             (s.effective_n, "effective_n"),
             (s.promoters, "promoters"),
@@ -144,13 +140,7 @@ fn wilson_matches_reference() {
 #[test]
 fn two_proportion_matches_chi_square_p() {
     for case in fixture()["two_proportion"].as_array().unwrap() {
-        let t = two_proportion_z_test(
-            f(&case["x1"]),
-            f(&case["n1"]),
-            f(&case["x2"]),
-            f(&case["n2"]),
-        )
-        .unwrap();
+        let t = two_proportion_z_test(f(&case["x1"]), f(&case["n1"]), f(&case["x2"]), f(&case["n2"])).unwrap();
         close(t.z, f(&case["z"]), "z");
         close(t.p_value, f(&case["p"]), "p");
     }
@@ -179,11 +169,7 @@ fn chi_square_matches_scipy() {
         for (ra, ea) in r.expected.iter().zip(matrix(&case["expected"])) {
             close_all(ra, &ea, &format!("{name} expected"));
         }
-        for (ra, ea) in r
-            .adjusted_residuals
-            .iter()
-            .zip(matrix(&case["adjusted_residuals"]))
-        {
+        for (ra, ea) in r.adjusted_residuals.iter().zip(matrix(&case["adjusted_residuals"])) {
             close_all(ra, &ea, &format!("{name} adjusted residual"));
         }
     }
@@ -193,8 +179,7 @@ fn chi_square_matches_scipy() {
 fn agresti_published_values() {
     // Agresti (2007), An Introduction to Categorical Data Analysis, 2nd ed.,
     // Table 2.5: X² = 30.07 (df 2); adjusted residuals 4.50, 0.70, −5.32.
-    let r =
-        chi_square_independence(&[vec![762.0, 327.0, 468.0], vec![484.0, 239.0, 477.0]]).unwrap();
+    let r = chi_square_independence(&[vec![762.0, 327.0, 468.0], vec![484.0, 239.0, 477.0]]).unwrap();
     assert!((r.statistic - 30.07).abs() < 0.005);
     assert_eq!(r.df, 2);
     for (a, e) in r.adjusted_residuals[0].iter().zip([4.50, 0.70, -5.32]) {
@@ -207,12 +192,7 @@ fn benjamini_hochberg_matches_scipy() {
     for case in fixture()["benjamini_hochberg"].as_array().unwrap() {
         let r = benjamini_hochberg_reject(&vec_f(&case["p"]), f(&case["q"])).unwrap();
         close_all(&r.adjusted, &vec_f(&case["adjusted"]), "bh adjusted");
-        let want: Vec<bool> = case["reject"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|b| b.as_bool().unwrap())
-            .collect();
+        let want: Vec<bool> = case["reject"].as_array().unwrap().iter().map(|b| b.as_bool().unwrap()).collect();
         assert_eq!(r.reject, want);
     }
 }
@@ -227,21 +207,9 @@ fn correlations_match_scipy() {
         let s = spearman(&x, &y).unwrap();
         close(p, f(&case["pearson"]), &format!("{name} pearson"));
         close(s, f(&case["spearman"]), &format!("{name} spearman"));
-        close(
-            correlation_p_value(p, x.len()).unwrap(),
-            f(&case["pearson_p"]),
-            &format!("{name} pearson p"),
-        );
-        close(
-            correlation_p_value(s, x.len()).unwrap(),
-            f(&case["spearman_p"]),
-            &format!("{name} spearman p"),
-        );
-        close_all(
-            &average_ranks(&x),
-            &vec_f(&case["ranks_x"]),
-            &format!("{name} ranks"),
-        );
+        close(correlation_p_value(p, x.len()).unwrap(), f(&case["pearson_p"]), &format!("{name} pearson p"));
+        close(correlation_p_value(s, x.len()).unwrap(), f(&case["spearman_p"]), &format!("{name} spearman p"));
+        close_all(&average_ranks(&x), &vec_f(&case["ranks_x"]), &format!("{name} ranks"));
     }
 }
 
@@ -254,15 +222,7 @@ fn relative_weights_match_numpy() {
         let rw = relative_weights(&x, &y).unwrap();
         close(rw.r_squared, f(&case["r_squared"]), &format!("{name} R²"));
         close_all(&rw.raw, &vec_f(&case["raw"]), &format!("{name} raw"));
-        close_all(
-            &rw.rescaled,
-            &vec_f(&case["rescaled"]),
-            &format!("{name} rescaled"),
-        );
-        close_all(
-            &rw.correlations,
-            &vec_f(&case["correlations"]),
-            &format!("{name} correlation"),
-        );
+        close_all(&rw.rescaled, &vec_f(&case["rescaled"]), &format!("{name} rescaled"));
+        close_all(&rw.correlations, &vec_f(&case["correlations"]), &format!("{name} correlation"));
     }
 }

@@ -3,14 +3,8 @@ use cxm_demo::{DemoConfig, responses};
 use std::time::Instant;
 
 fn main() {
-    let target: usize = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(1_000_000);
-    let cfg = DemoConfig {
-        customers: target / 2,
-        ..DemoConfig::default()
-    };
+    let target: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(1_000_000);
+    let cfg = DemoConfig { customers: target / 2, ..DemoConfig::default() };
     let t0 = Instant::now();
     let (mut n, mut texts, mut bytes, mut answers) = (0usize, 0usize, 0usize, 0usize);
     for r in responses(cfg) {

@@ -12,7 +12,5 @@ fn main() {
     responses(cfg).for_each(|r| line(serde_json::to_string(&r)));
     feedback(cfg).for_each(|f| line(serde_json::to_string(&f)));
     odata(cfg).for_each(|o| line(serde_json::to_string(&o)));
-    events(cfg)
-        .take(20)
-        .for_each(|e| line(serde_json::to_string(&e)));
+    events(cfg).take(20).for_each(|e| line(serde_json::to_string(&e)));
 }

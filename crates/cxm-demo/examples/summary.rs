@@ -7,8 +7,7 @@ fn main() {
     let n: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5_000);
     let seed: u64 = args.next().and_then(|a| a.parse().ok()).unwrap_or(42);
     let cfg = DemoConfig::new(n, seed);
-    let (mut resp, mut texts, mut prom, mut det, mut scored) =
-        (0usize, 0usize, 0usize, 0usize, 0usize);
+    let (mut resp, mut texts, mut prom, mut det, mut scored) = (0usize, 0usize, 0usize, 0usize, 0usize);
     for r in responses(cfg) {
         resp += 1;
         for (k, v) in &r.answers {

@@ -19,13 +19,9 @@ pub use sim::{DAY_MS, YEAR_MS, packaging_share};
 
 use cxm_core::model::{Channel, FeedbackSource, Language};
 use cxm_core::records::{
-    AnswerValue, CustomerRecord, EventRecord, FeedbackRecord, ODataRecord, ResponseRecord,
-    SurveySpec,
+    AnswerValue, CustomerRecord, EventRecord, FeedbackRecord, ODataRecord, ResponseRecord, SurveySpec,
 };
-use names::{
-    CITIES, CN_MOBILE_PREFIX, EN_EMAIL_DOMAINS, EN_FIRST, EN_LAST, ZH_EMAIL_DOMAINS, ZH_GIVEN,
-    ZH_SURNAMES,
-};
+use names::{CITIES, CN_MOBILE_PREFIX, EN_EMAIL_DOMAINS, EN_FIRST, EN_LAST, ZH_EMAIL_DOMAINS, ZH_GIVEN, ZH_SURNAMES};
 use rng::Rng;
 use serde_json::{Map, Value};
 use setup::{ATTRIBUTES, NPS_REASONS, RATER_ITEMS, RATER_REASONS, TOUCHPOINTS};
@@ -47,12 +43,7 @@ pub struct DemoConfig {
 
 impl Default for DemoConfig {
     fn default() -> Self {
-        DemoConfig {
-            customers: 5_000,
-            seed: 42,
-            responses_per_customer: 2.0,
-            now_ms: DEFAULT_NOW_MS,
-        }
+        DemoConfig { customers: 5_000, seed: 42, responses_per_customer: 2.0, now_ms: DEFAULT_NOW_MS }
     }
 }
 
@@ -69,21 +60,13 @@ impl DemoConfig {
         let rate = self.responses_per_customer;
         DemoConfig {
             now_ms: self.now_ms.clamp(MIN_NOW_MS, MAX_NOW_MS),
-            responses_per_customer: if rate.is_finite() && rate > 0.0 {
-                rate
-            } else {
-                0.0
-            },
+            responses_per_customer: if rate.is_finite() && rate > 0.0 { rate } else { 0.0 },
             ..self
         }
     }
 
     pub fn new(customers: usize, seed: u64) -> Self {
-        DemoConfig {
-            customers,
-            seed,
-            ..DemoConfig::default()
-        }
+        DemoConfig { customers, seed, ..DemoConfig::default() }
     }
 }
 
@@ -129,20 +112,12 @@ fn customer_record(cfg: &DemoConfig, p: &Profile) -> CustomerRecord {
             let first = EN_FIRST[r.below(EN_FIRST.len())];
             let last = EN_LAST[r.below(EN_LAST.len())];
             let domain = EN_EMAIL_DOMAINS[r.below(EN_EMAIL_DOMAINS.len())];
-            let email = format!(
-                "{}.{}{serial}@{domain}",
-                first.to_ascii_lowercase(),
-                last.to_ascii_lowercase()
-            );
+            let email = format!("{}.{}{serial}@{domain}", first.to_ascii_lowercase(), last.to_ascii_lowercase());
             let city = CITIES.get(p.city).map(|c| c.0).unwrap_or("");
             let phone = match city {
                 "Hong Kong" => format!("+852{}{:07}", 5 + r.below(5), r.below(10_000_000)),
                 "Singapore" => format!("+65{}{:07}", 8 + r.below(2), r.below(10_000_000)),
-                _ => format!(
-                    "+86{}{:08}",
-                    CN_MOBILE_PREFIX[r.below(CN_MOBILE_PREFIX.len())],
-                    r.below(100_000_000)
-                ),
+                _ => format!("+86{}{:08}", CN_MOBILE_PREFIX[r.below(CN_MOBILE_PREFIX.len())], r.below(100_000_000)),
             };
             (format!("{first} {last}"), email, phone)
         }
@@ -162,26 +137,13 @@ fn customer_record(cfg: &DemoConfig, p: &Profile) -> CustomerRecord {
     let birth_y = now_y - age;
     let month = r.range_i64(1, 12);
     let day = r.range_i64(1, days_in_month(birth_y, month));
-    a.insert(
-        "birthday".into(),
-        Value::from(format!("{birth_y:04}-{month:02}-{day:02}")),
-    );
-    a.insert(
-        "gender".into(),
-        Value::from(if r.chance(0.52) { "female" } else { "male" }),
-    );
+    a.insert("birthday".into(), Value::from(format!("{birth_y:04}-{month:02}-{day:02}")));
+    a.insert("gender".into(), Value::from(if r.chance(0.52) { "female" } else { "male" }));
     a.insert("occupation".into(), Value::from(p.occupation));
     a.insert("household".into(), Value::from(p.household));
     let (sy, sm, sd) = civil_from_days(p.signup_ms.div_euclid(DAY_MS));
-    a.insert(
-        "signup_date".into(),
-        Value::from(format!("{sy:04}-{sm:02}-{sd:02}")),
-    );
-    let preferred = if p.app_user {
-        "app"
-    } else {
-        ["web", "mini_program", "store"][r.below(3)]
-    };
+    a.insert("signup_date".into(), Value::from(format!("{sy:04}-{sm:02}-{sd:02}")));
+    let preferred = if p.app_user { "app" } else { ["web", "mini_program", "store"][r.below(3)] };
     a.insert("preferred_channel".into(), Value::from(preferred));
     let mut segments = Vec::new();
     if p.ta {
@@ -226,9 +188,7 @@ pub fn responses(cfg: DemoConfig) -> impl Iterator<Item = ResponseRecord> {
         .flat_map(move |i| {
             let p = sim::profile(&cfg, i);
             let cores = sim::responses_of(&cfg, &p);
-            cores
-                .into_iter()
-                .map(move |c| response_record(&cfg, &p, &c))
+            cores.into_iter().map(move |c| response_record(&cfg, &p, &c))
         })
         .enumerate()
         .map(|(n, mut r)| {
@@ -245,17 +205,9 @@ fn response_record(cfg: &DemoConfig, p: &Profile, c: &RespCore) -> ResponseRecor
     use text::{ATTR_ASPECTS, RATER_ASPECTS};
     let mut answers = Vec::with_capacity(if c.rater { 24 } else { 10 });
     let group = sim::nps_group(c.nps);
-    let aspects = if c.rater {
-        &RATER_ASPECTS
-    } else {
-        &ATTR_ASPECTS
-    };
+    let aspects = if c.rater { &RATER_ASPECTS } else { &ATTR_ASPECTS };
     let (main, other, second) = (aspects[c.driver], aspects[c.other], aspects[c.second]);
-    let reason = if c.rater {
-        RATER_REASONS[rater_reason(c.driver)]
-    } else {
-        NPS_REASONS[c.driver.min(4)]
-    };
+    let reason = if c.rater { RATER_REASONS[rater_reason(c.driver)] } else { NPS_REASONS[c.driver.min(4)] };
     if c.rater {
         for (i, item) in RATER_ITEMS.iter().enumerate() {
             answers.push(num(item.0, c.rater_p[i]));
@@ -289,25 +241,12 @@ fn response_record(cfg: &DemoConfig, p: &Profile, c: &RespCore) -> ResponseRecor
     if c.has_text {
         let mut r = Rng::stream(cfg.seed, sim::D_TEXT, p.idx as u64, c.k as u64);
         // Damaged packaging is a rising share of negative delivery comments (planted effect 6).
-        let main = if main == text::Aspect::Delivery
-            && group > 0
-            && r.chance(packaging_share(c.at, cfg.now_ms))
-        {
+        let main = if main == text::Aspect::Delivery && group > 0 && r.chance(packaging_share(c.at, cfg.now_ms)) {
             text::Aspect::Packaging
         } else {
             main
         };
-        let t = text::comment(
-            &mut r,
-            text::CommentPlan {
-                lang: p.lang,
-                group,
-                nps: c.nps,
-                main,
-                other,
-                second,
-            },
-        );
+        let t = text::comment(&mut r, text::CommentPlan { lang: p.lang, group, nps: c.nps, main, other, second });
         answers.push(("comment".to_string(), AnswerValue::Text(t)));
     }
     ResponseRecord {
@@ -357,11 +296,7 @@ pub fn feedback(cfg: DemoConfig) -> impl Iterator<Item = FeedbackRecord> {
                     source: f.source,
                     text,
                     rating: f.rating,
-                    customer_external_id: if f.anonymous {
-                        None
-                    } else {
-                        Some(customer_id(p.idx))
-                    },
+                    customer_external_id: if f.anonymous { None } else { Some(customer_id(p.idx)) },
                     touchpoint: if f.source == FeedbackSource::Opinion {
                         None
                     } else {
@@ -420,44 +355,16 @@ struct EventDraft {
     props: Map<String, Value>,
 }
 
-fn ev(
-    name: &'static str,
-    tp: Option<&'static str>,
-    at: i64,
-    session: &str,
-    channel: Channel,
-) -> EventDraft {
+fn ev(name: &'static str, tp: Option<&'static str>, at: i64, session: &str, channel: Channel) -> EventDraft {
     let mut props = Map::new();
     props.insert("session_id".into(), Value::from(session));
     props.insert("channel".into(), Value::from(channel.as_str()));
-    EventDraft {
-        name,
-        tp,
-        at,
-        props,
-    }
+    EventDraft { name, tp, at, props }
 }
 
-const CATEGORIES: &[&str] = &[
-    "apparel",
-    "beauty",
-    "home",
-    "electronics",
-    "food",
-    "baby",
-    "sports",
-];
-const QUERIES_ZH: &[&str] = &[
-    "连衣裙",
-    "蓝牙耳机",
-    "护肤套装",
-    "保温杯",
-    "纸尿裤",
-    "运动鞋",
-    "咖啡豆",
-    "四件套",
-    "充电宝",
-];
+const CATEGORIES: &[&str] = &["apparel", "beauty", "home", "electronics", "food", "baby", "sports"];
+const QUERIES_ZH: &[&str] =
+    &["连衣裙", "蓝牙耳机", "护肤套装", "保温杯", "纸尿裤", "运动鞋", "咖啡豆", "四件套", "充电宝"];
 const QUERIES_EN: &[&str] = &[
     "dress",
     "earbuds",
@@ -475,79 +382,58 @@ fn events_of(cfg: &DemoConfig, p: &Profile, order_ids: &[(usize, &sim::OItem)]) 
     let mut out = Vec::new();
     let mut session = 0usize;
     let cust = p.idx + 1;
-    let queries = if p.lang == Language::Zh {
-        QUERIES_ZH
-    } else {
-        QUERIES_EN
-    };
-    let mut funnel = |r: &mut Rng,
-                      out: &mut Vec<EventDraft>,
-                      end_at: i64,
-                      channel: Channel,
-                      order: Option<(usize, f64)>| {
-        session += 1;
-        let sid = format!("S{cust:06}-{session:04}");
-        let steps = 6i64;
-        let mut t = end_at - steps * r.range_i64(20, 240) * 1000;
-        let step = |t: &mut i64, r: &mut Rng| {
-            *t += r.range_i64(15, 240) * 1000;
+    let queries = if p.lang == Language::Zh { QUERIES_ZH } else { QUERIES_EN };
+    let mut funnel =
+        |r: &mut Rng, out: &mut Vec<EventDraft>, end_at: i64, channel: Channel, order: Option<(usize, f64)>| {
+            session += 1;
+            let sid = format!("S{cust:06}-{session:04}");
+            let steps = 6i64;
+            let mut t = end_at - steps * r.range_i64(20, 240) * 1000;
+            let step = |t: &mut i64, r: &mut Rng| {
+                *t += r.range_i64(15, 240) * 1000;
+            };
+            let completes = order.is_some();
+            if channel == Channel::App {
+                out.push(ev("app_open", None, t, &sid, channel));
+                step(&mut t, r);
+            }
+            if r.chance(0.25) {
+                let mut e = ev("page_view", Some("ad_landing"), t, &sid, channel);
+                e.props.insert(
+                    "campaign".into(),
+                    Value::from(["618", "double11", "new_arrivals", "members_day"][r.below(4)]),
+                );
+                out.push(e);
+                step(&mut t, r);
+            }
+            let category = CATEGORIES[r.below(CATEGORIES.len())];
+            if r.chance(0.7) {
+                let mut e = ev("search", Some("product_search"), t, &sid, channel);
+                e.props.insert("query".into(), Value::from(queries[r.below(queries.len())]));
+                out.push(e);
+                step(&mut t, r);
+            }
+            let mut e = ev("page_view", Some("product_page"), t, &sid, channel);
+            e.props.insert("category".into(), Value::from(category));
+            out.push(e);
+            step(&mut t, r);
+            if !completes && !r.chance(0.4) {
+                return;
+            }
+            out.push(ev("add_to_cart", Some("product_page"), t, &sid, channel));
+            step(&mut t, r);
+            if !completes && !r.chance(0.5) {
+                return;
+            }
+            out.push(ev("checkout_started", Some("checkout_payment"), t, &sid, channel));
+            step(&mut t, r);
+            if let Some((oid, amount)) = order {
+                let mut e = ev("checkout_completed", Some("checkout_payment"), end_at, &sid, channel);
+                e.props.insert("order_id".into(), Value::from(format!("O{oid:07}")));
+                e.props.insert("amount".into(), Value::from(amount));
+                out.push(e);
+            }
         };
-        let completes = order.is_some();
-        if channel == Channel::App {
-            out.push(ev("app_open", None, t, &sid, channel));
-            step(&mut t, r);
-        }
-        if r.chance(0.25) {
-            let mut e = ev("page_view", Some("ad_landing"), t, &sid, channel);
-            e.props.insert(
-                "campaign".into(),
-                Value::from(["618", "double11", "new_arrivals", "members_day"][r.below(4)]),
-            );
-            out.push(e);
-            step(&mut t, r);
-        }
-        let category = CATEGORIES[r.below(CATEGORIES.len())];
-        if r.chance(0.7) {
-            let mut e = ev("search", Some("product_search"), t, &sid, channel);
-            e.props
-                .insert("query".into(), Value::from(queries[r.below(queries.len())]));
-            out.push(e);
-            step(&mut t, r);
-        }
-        let mut e = ev("page_view", Some("product_page"), t, &sid, channel);
-        e.props.insert("category".into(), Value::from(category));
-        out.push(e);
-        step(&mut t, r);
-        if !completes && !r.chance(0.4) {
-            return;
-        }
-        out.push(ev("add_to_cart", Some("product_page"), t, &sid, channel));
-        step(&mut t, r);
-        if !completes && !r.chance(0.5) {
-            return;
-        }
-        out.push(ev(
-            "checkout_started",
-            Some("checkout_payment"),
-            t,
-            &sid,
-            channel,
-        ));
-        step(&mut t, r);
-        if let Some((oid, amount)) = order {
-            let mut e = ev(
-                "checkout_completed",
-                Some("checkout_payment"),
-                end_at,
-                &sid,
-                channel,
-            );
-            e.props
-                .insert("order_id".into(), Value::from(format!("O{oid:07}")));
-            e.props.insert("amount".into(), Value::from(amount));
-            out.push(e);
-        }
-    };
     for (oid, o) in order_ids {
         if o.kind == cxm_core::model::ODataKind::Order && o.channel != Channel::Store {
             funnel(&mut r, &mut out, o.at, o.channel, Some((*oid, o.amount)));
@@ -557,15 +443,8 @@ fn events_of(cfg: &DemoConfig, p: &Profile, order_ids: &[(usize, &sim::OItem)]) 
     let days = ((p.active_to - p.active_from) / DAY_MS).max(0) as f64;
     let n_abandon = r.poisson(p.order_rate * 1.5 * days / 30.0 + 0.5);
     for _ in 0..n_abandon {
-        let at = r.range_i64(
-            p.active_from / 1000 + 3600,
-            (p.active_to / 1000).max(p.active_from / 1000 + 3600),
-        ) * 1000;
-        let channel = if p.app_user && r.chance(0.7) {
-            Channel::App
-        } else {
-            Channel::Web
-        };
+        let at = r.range_i64(p.active_from / 1000 + 3600, (p.active_to / 1000).max(p.active_from / 1000 + 3600)) * 1000;
+        let channel = if p.app_user && r.chance(0.7) { Channel::App } else { Channel::Web };
         funnel(&mut r, &mut out, at, channel, None);
     }
     // App engagement (HEART): app opens outside purchase sessions.
@@ -574,15 +453,9 @@ fn events_of(cfg: &DemoConfig, p: &Profile, order_ids: &[(usize, &sim::OItem)]) 
         for _ in 0..n {
             session += 1;
             let sid = format!("S{cust:06}-{session:04}");
-            let at = r.range_i64(
-                p.active_from / 1000,
-                (p.active_to / 1000).max(p.active_from / 1000),
-            ) * 1000;
+            let at = r.range_i64(p.active_from / 1000, (p.active_to / 1000).max(p.active_from / 1000)) * 1000;
             let mut e = ev("app_open", None, at, &sid, Channel::App);
-            e.props.insert(
-                "screen".into(),
-                Value::from(["home", "orders", "member_center", "messages"][r.below(4)]),
-            );
+            e.props.insert("screen".into(), Value::from(["home", "orders", "member_center", "messages"][r.below(4)]));
             out.push(e);
         }
     }
@@ -603,13 +476,7 @@ fn events_of(cfg: &DemoConfig, p: &Profile, order_ids: &[(usize, &sim::OItem)]) 
         session += 1;
         let sid = format!("S{cust:06}-{session:04}");
         let at = c.at - r.range_i64(600, 3 * 86_400) * 1000;
-        out.push(ev(
-            name,
-            Some(def.key),
-            at.max(p.active_from),
-            &sid,
-            c.channel,
-        ));
+        out.push(ev(name, Some(def.key), at.max(p.active_from), &sid, c.channel));
     }
     out.sort_by_key(|e| e.at);
     out
@@ -625,11 +492,8 @@ pub fn events(cfg: DemoConfig) -> impl Iterator<Item = EventRecord> {
         .flat_map(move |i| {
             let p = sim::profile(&cfg, i);
             let items = odata_items(&cfg, &p);
-            let numbered: Vec<(usize, &sim::OItem)> = items
-                .iter()
-                .enumerate()
-                .map(|(k, o)| (order_counter + k + 1, o))
-                .collect();
+            let numbered: Vec<(usize, &sim::OItem)> =
+                items.iter().enumerate().map(|(k, o)| (order_counter + k + 1, o)).collect();
             order_counter += items.len();
             let drafts = events_of(&cfg, &p, &numbered);
             let id = customer_id(i);
@@ -652,24 +516,13 @@ pub fn events(cfg: DemoConfig) -> impl Iterator<Item = EventRecord> {
 // ---------------------------------------------------------------- CSV layout
 
 /// The fixed leading columns of the wide response CSV.
-pub const RESPONSE_CSV_FIXED: &[&str] = &[
-    "external_id",
-    "survey",
-    "customer_id",
-    "touchpoint",
-    "channel",
-    "language",
-    "submitted_at",
-];
+pub const RESPONSE_CSV_FIXED: &[&str] =
+    &["external_id", "survey", "customer_id", "touchpoint", "channel", "language", "submitted_at"];
 
 /// Header of the wide response CSV of `survey`: the fixed columns, then one
 /// column per question key in survey order.
 pub fn responses_csv_header(survey: &SurveySpec) -> Vec<String> {
-    RESPONSE_CSV_FIXED
-        .iter()
-        .map(|s| s.to_string())
-        .chain(survey.questions.iter().map(|q| q.key.clone()))
-        .collect()
+    RESPONSE_CSV_FIXED.iter().map(|s| s.to_string()).chain(survey.questions.iter().map(|q| q.key.clone())).collect()
 }
 
 /// Formats an answer value for CSV: whole numbers without a decimal point.
@@ -689,22 +542,12 @@ pub fn response_csv_row(survey: &SurveySpec, r: &ResponseRecord) -> Vec<String> 
         r.survey.clone(),
         r.customer_external_id.clone().unwrap_or_default(),
         r.touchpoint.clone().unwrap_or_default(),
-        r.channel
-            .map(|c| c.as_str().to_string())
-            .unwrap_or_default(),
-        r.language
-            .map(|l| lang_str(l).to_string())
-            .unwrap_or_default(),
+        r.channel.map(|c| c.as_str().to_string()).unwrap_or_default(),
+        r.language.map(|l| lang_str(l).to_string()).unwrap_or_default(),
         format_rfc3339(r.submitted_at),
     ];
     for q in &survey.questions {
-        row.push(
-            r.answers
-                .iter()
-                .find(|(k, _)| *k == q.key)
-                .map(|(_, v)| answer_text(v))
-                .unwrap_or_default(),
-        );
+        row.push(r.answers.iter().find(|(k, _)| *k == q.key).map(|(_, v)| answer_text(v)).unwrap_or_default());
     }
     row
 }
@@ -720,11 +563,7 @@ pub fn csv_escape(field: &str) -> String {
 
 /// Joins fields into one CSV line (without the line terminator).
 pub fn csv_line<S: AsRef<str>>(fields: &[S]) -> String {
-    fields
-        .iter()
-        .map(|f| csv_escape(f.as_ref()))
-        .collect::<Vec<_>>()
-        .join(",")
+    fields.iter().map(|f| csv_escape(f.as_ref())).collect::<Vec<_>>().join(",")
 }
 
 // ---------------------------------------------------------------- time
@@ -769,12 +608,7 @@ pub fn format_rfc3339(ms: i64) -> String {
     let days = ms.div_euclid(DAY_MS);
     let rem = ms.rem_euclid(DAY_MS);
     let (y, m, d) = civil_from_days(days);
-    let (h, mi, s, milli) = (
-        rem / 3_600_000,
-        rem / 60_000 % 60,
-        rem / 1000 % 60,
-        rem % 1000,
-    );
+    let (h, mi, s, milli) = (rem / 3_600_000, rem / 60_000 % 60, rem / 1000 % 60, rem % 1000);
     if milli == 0 {
         format!("{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z")
     } else {
@@ -795,25 +629,13 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     }
     let n = |a: usize, z: usize| -> Option<i64> {
         let t = s.get(a..z)?;
-        if t.bytes().all(|c| c.is_ascii_digit()) {
-            t.parse().ok()
-        } else {
-            None
-        }
+        if t.bytes().all(|c| c.is_ascii_digit()) { t.parse().ok() } else { None }
     };
-    let (y, mo, d, h, mi, se) = (
-        n(0, 4)?,
-        n(5, 7)?,
-        n(8, 10)?,
-        n(11, 13)?,
-        n(14, 16)?,
-        n(17, 19)?,
-    );
+    let (y, mo, d, h, mi, se) = (n(0, 4)?, n(5, 7)?, n(8, 10)?, n(11, 13)?, n(14, 16)?, n(17, 19)?);
     if b.get(13) != Some(&b':') || b.get(16) != Some(&b':') {
         return None;
     }
-    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60
-    {
+    if !(1..=12).contains(&mo) || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || se > 60 {
         return None;
     }
     let mut i = 19;
@@ -836,10 +658,7 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     }
     let offset_min = match s.get(i..)? {
         "Z" | "z" => 0,
-        rest if rest.len() == 6
-            && (rest.starts_with('+') || rest.starts_with('-'))
-            && rest.as_bytes()[3] == b':' =>
-        {
+        rest if rest.len() == 6 && (rest.starts_with('+') || rest.starts_with('-')) && rest.as_bytes()[3] == b':' => {
             let oh: i64 = rest.get(1..3)?.parse().ok()?;
             let om: i64 = rest.get(4..6)?.parse().ok()?;
             let sign = if rest.starts_with('-') { -1 } else { 1 };
@@ -848,8 +667,5 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
         _ => return None,
     };
     let days = days_from_civil(y, mo, d);
-    Some(
-        days * DAY_MS + h * 3_600_000 + mi * 60_000 + se.min(59) * 1000 + milli
-            - offset_min * 60_000,
-    )
+    Some(days * DAY_MS + h * 3_600_000 + mi * 60_000 + se.min(59) * 1000 + milli - offset_min * 60_000)
 }

@@ -18,9 +18,7 @@ fn mix(mut z: u64) -> u64 {
 
 impl Rng {
     pub fn new(seed: u64) -> Self {
-        Rng {
-            state: mix(seed ^ 0x5DEE_CE66_D1CE_4E5B),
-        }
+        Rng { state: mix(seed ^ 0x5DEE_CE66_D1CE_4E5B) }
     }
 
     /// An independent stream for a (seed, domain, a, b) tuple.
@@ -93,11 +91,7 @@ impl Rng {
 
     /// A uniformly chosen element; `None` only for an empty slice.
     pub fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
-        if items.is_empty() {
-            None
-        } else {
-            items.get(self.below(items.len()))
-        }
+        if items.is_empty() { None } else { items.get(self.below(items.len())) }
     }
 
     /// Index chosen with probability proportional to `weights` (0 when all weights are 0).

@@ -104,11 +104,7 @@ pub(crate) fn tp(key: &str) -> Tp {
 
 /// The five attribute ratings of the NPS survey, in driver order.
 pub const ATTRIBUTES: &[(&str, &str, &str)] = &[
-    (
-        "r_delivery",
-        "Delivery speed and reliability",
-        "配送速度与准时",
-    ),
+    ("r_delivery", "Delivery speed and reliability", "配送速度与准时"),
     ("r_quality", "Product quality", "商品质量"),
     ("r_price", "Value for money", "价格与性价比"),
     ("r_staff", "Staff attitude", "服务人员态度"),
@@ -116,97 +112,27 @@ pub const ATTRIBUTES: &[(&str, &str, &str)] = &[
 ];
 
 /// Reason options of the NPS survey (same order as [`ATTRIBUTES`], plus `other`).
-pub const NPS_REASONS: &[&str] = &[
-    "delivery",
-    "product_quality",
-    "price",
-    "staff_attitude",
-    "app",
-    "other",
-];
+pub const NPS_REASONS: &[&str] = &["delivery", "product_quality", "price", "staff_attitude", "app", "other"];
 
 /// RATER items: (key, dimension, en, zh).
 pub const RATER_ITEMS: &[(&str, RaterDimension, &str, &str)] = &[
-    (
-        "rel_1",
-        RaterDimension::Reliability,
-        "The service was delivered as promised",
-        "服务按承诺完成",
-    ),
-    (
-        "rel_2",
-        RaterDimension::Reliability,
-        "My problem was solved the first time",
-        "问题一次就解决了",
-    ),
-    (
-        "ass_1",
-        RaterDimension::Assurance,
-        "Staff were knowledgeable",
-        "工作人员专业知识扎实",
-    ),
-    (
-        "ass_2",
-        RaterDimension::Assurance,
-        "Staff were courteous and made me feel confident",
-        "工作人员礼貌，让人放心",
-    ),
-    (
-        "tan_1",
-        RaterDimension::Tangibles,
-        "Facilities, app and materials look good",
-        "门店、App与资料整洁美观",
-    ),
-    (
-        "tan_2",
-        RaterDimension::Tangibles,
-        "Staff appearance was professional",
-        "工作人员仪表专业",
-    ),
-    (
-        "emp_1",
-        RaterDimension::Empathy,
-        "Staff understood my specific needs",
-        "工作人员理解我的具体需求",
-    ),
-    (
-        "emp_2",
-        RaterDimension::Empathy,
-        "I was given individual attention",
-        "得到了个性化的关心",
-    ),
-    (
-        "res_1",
-        RaterDimension::Responsiveness,
-        "I got help promptly",
-        "及时得到帮助",
-    ),
-    (
-        "res_2",
-        RaterDimension::Responsiveness,
-        "Staff were always willing to help",
-        "工作人员乐于帮忙",
-    ),
+    ("rel_1", RaterDimension::Reliability, "The service was delivered as promised", "服务按承诺完成"),
+    ("rel_2", RaterDimension::Reliability, "My problem was solved the first time", "问题一次就解决了"),
+    ("ass_1", RaterDimension::Assurance, "Staff were knowledgeable", "工作人员专业知识扎实"),
+    ("ass_2", RaterDimension::Assurance, "Staff were courteous and made me feel confident", "工作人员礼貌，让人放心"),
+    ("tan_1", RaterDimension::Tangibles, "Facilities, app and materials look good", "门店、App与资料整洁美观"),
+    ("tan_2", RaterDimension::Tangibles, "Staff appearance was professional", "工作人员仪表专业"),
+    ("emp_1", RaterDimension::Empathy, "Staff understood my specific needs", "工作人员理解我的具体需求"),
+    ("emp_2", RaterDimension::Empathy, "I was given individual attention", "得到了个性化的关心"),
+    ("res_1", RaterDimension::Responsiveness, "I got help promptly", "及时得到帮助"),
+    ("res_2", RaterDimension::Responsiveness, "Staff were always willing to help", "工作人员乐于帮忙"),
 ];
 
 /// Reason options of the RATER survey.
-pub const RATER_REASONS: &[&str] = &[
-    "waiting_time",
-    "staff_attitude",
-    "professionalism",
-    "problem_resolution",
-    "environment",
-    "other",
-];
+pub const RATER_REASONS: &[&str] =
+    &["waiting_time", "staff_attitude", "professionalism", "problem_resolution", "environment", "other"];
 
-fn q(
-    key: &str,
-    kind: QuestionKind,
-    en: &str,
-    zh: &str,
-    scale: Option<(f64, f64)>,
-    required: bool,
-) -> QuestionSpec {
+fn q(key: &str, kind: QuestionKind, en: &str, zh: &str, scale: Option<(f64, f64)>, required: bool) -> QuestionSpec {
     QuestionSpec {
         key: key.to_string(),
         kind,
@@ -345,13 +271,7 @@ fn rater_survey() -> SurveySpec {
 }
 
 fn segment(key: &str, en: &str, zh: &str, rule: &str, is_ta: bool) -> SegmentSpec {
-    SegmentSpec {
-        key: key.into(),
-        name_en: en.into(),
-        name_zh: zh.into(),
-        rule: rule.into(),
-        is_ta,
-    }
+    SegmentSpec { key: key.into(), name_en: en.into(), name_zh: zh.into(), rule: rule.into(), is_ta }
 }
 
 /// The whole workspace setup of the demo company.
@@ -396,45 +316,11 @@ pub fn setup() -> WorkspaceSetup {
             r#"occupation == "professional" && city_tier == 1 && age_band in ["25-34", "35-44"]"#,
             true,
         ),
-        segment(
-            "students",
-            "Students",
-            "学生",
-            r#"occupation == "student""#,
-            false,
-        ),
-        segment(
-            "young_families",
-            "Young families",
-            "年轻家庭",
-            r#"household == "family_with_kids""#,
-            false,
-        ),
-        segment(
-            "smb_buyers",
-            "SMB buyers",
-            "中小企业采购",
-            r#"occupation == "smb_owner""#,
-            false,
-        ),
-        segment(
-            "silver_age",
-            "Silver age",
-            "银发族",
-            r#"age_band == "55+""#,
-            false,
-        ),
-        segment(
-            "vip_members",
-            "VIP members",
-            "VIP会员",
-            r#"tier in ["gold", "platinum"]"#,
-            false,
-        ),
+        segment("students", "Students", "学生", r#"occupation == "student""#, false),
+        segment("young_families", "Young families", "年轻家庭", r#"household == "family_with_kids""#, false),
+        segment("smb_buyers", "SMB buyers", "中小企业采购", r#"occupation == "smb_owner""#, false),
+        segment("silver_age", "Silver age", "银发族", r#"age_band == "55+""#, false),
+        segment("vip_members", "VIP members", "VIP会员", r#"tier in ["gold", "platinum"]"#, false),
     ];
-    WorkspaceSetup {
-        journeys,
-        segments,
-        surveys: vec![nps_survey(), rater_survey()],
-    }
+    WorkspaceSetup { journeys, segments, surveys: vec![nps_survey(), rater_survey()] }
 }

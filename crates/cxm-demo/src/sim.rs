@@ -124,11 +124,7 @@ pub fn profile(cfg: &DemoConfig, idx: usize) -> Profile {
     let now = cfg.now_ms;
     let start = window_start(cfg);
     let mut r = Rng::stream(cfg.seed, D_PROFILE, idx as u64, 0);
-    let lang = if r.chance(ZH_SHARE) {
-        Language::Zh
-    } else {
-        Language::En
-    };
+    let lang = if r.chance(ZH_SHARE) { Language::Zh } else { Language::En };
     let ta = r.chance(TA_SHARE);
     let u = r.normal();
     let is_new = r.chance(0.15);
@@ -166,15 +162,8 @@ pub fn profile(cfg: &DemoConfig, idx: usize) -> Profile {
     let occupation: &'static str = if ta {
         "professional"
     } else {
-        const OCC: &[&str] = &[
-            "student",
-            "professional",
-            "employee",
-            "smb_owner",
-            "freelancer",
-            "retired",
-            "homemaker",
-        ];
+        const OCC: &[&str] =
+            &["student", "professional", "employee", "smb_owner", "freelancer", "retired", "homemaker"];
         OCC[r.weighted(&[0.20, 0.22, 0.22, 0.12, 0.09, 0.09, 0.06])]
     };
     let age_band = if ta {
@@ -202,11 +191,7 @@ pub fn profile(cfg: &DemoConfig, idx: usize) -> Profile {
     };
     let city_tier = CITIES.get(city).map(|c| c.3).unwrap_or(2);
     // Keep the TA rule exact: a non-TA customer must fail at least one condition.
-    let occupation = if !ta
-        && occupation == "professional"
-        && city_tier == 1
-        && (age_band == 1 || age_band == 2)
-    {
+    let occupation = if !ta && occupation == "professional" && city_tier == 1 && (age_band == 1 || age_band == 2) {
         "employee"
     } else {
         occupation
@@ -268,10 +253,7 @@ pub fn profile(cfg: &DemoConfig, idx: usize) -> Profile {
 }
 
 fn city_weight(c: usize, lang: Language) -> f64 {
-    CITIES
-        .get(c)
-        .map(|x| if lang == Language::Zh { x.4 } else { x.5 })
-        .unwrap_or(0.0)
+    CITIES.get(c).map(|x| if lang == Language::Zh { x.4 } else { x.5 }).unwrap_or(0.0)
 }
 
 /// NPS group: 0 promoter, 1 passive, 2 detractor.
@@ -326,41 +308,14 @@ fn clamp_round(x: f64, lo: u8, hi: u8) -> u8 {
 /// All responses of one customer, in time order.
 pub fn responses_of(cfg: &DemoConfig, p: &Profile) -> Vec<RespCore> {
     let mut r = Rng::stream(cfg.seed, D_RESP, p.idx as u64, 0);
-    let rate = if cfg.responses_per_customer.is_finite() {
-        cfg.responses_per_customer.max(0.0)
-    } else {
-        0.0
-    };
+    let rate = if cfg.responses_per_customer.is_finite() { cfg.responses_per_customer.max(0.0) } else { 0.0 };
     let n = r.poisson(rate);
     let mut times: Vec<i64> = (0..n)
-        .map(|_| {
-            r.range_i64(
-                p.active_from / 1000,
-                (p.active_to / 1000).max(p.active_from / 1000),
-            ) * 1000
-        })
+        .map(|_| r.range_i64(p.active_from / 1000, (p.active_to / 1000).max(p.active_from / 1000)) * 1000)
         .collect();
     times.sort_unstable();
-    let nps_w: Vec<f64> = TOUCHPOINTS
-        .iter()
-        .map(|t| {
-            if t.journey == 0 {
-                t.response_weight
-            } else {
-                0.0
-            }
-        })
-        .collect();
-    let rater_w: Vec<f64> = TOUCHPOINTS
-        .iter()
-        .map(|t| {
-            if t.journey == 1 {
-                t.response_weight
-            } else {
-                0.0
-            }
-        })
-        .collect();
+    let nps_w: Vec<f64> = TOUCHPOINTS.iter().map(|t| if t.journey == 0 { t.response_weight } else { 0.0 }).collect();
+    let rater_w: Vec<f64> = TOUCHPOINTS.iter().map(|t| if t.journey == 1 { t.response_weight } else { 0.0 }).collect();
     times
         .into_iter()
         .enumerate()
@@ -394,32 +349,21 @@ pub fn responses_of(cfg: &DemoConfig, p: &Profile) -> Vec<RespCore> {
             };
             let mut latent = [0.0f64; 5];
             for l in latent.iter_mut() {
-                *l = if rater {
-                    0.5 * g + 0.866 * r.normal()
-                } else {
-                    ATTR_LOADING * g + 0.893 * r.normal()
-                };
+                *l = if rater { 0.5 * g + 0.866 * r.normal() } else { ATTR_LOADING * g + 0.893 * r.normal() };
             }
             let mut devs = [0.0f64; 5];
             if rater {
-                let y: f64 = RATER_BETA
-                    .iter()
-                    .zip(latent.iter())
-                    .map(|(b, l)| b * l)
-                    .sum::<f64>()
-                    / 0.876;
+                let y: f64 = RATER_BETA.iter().zip(latent.iter()).map(|(b, l)| b * l).sum::<f64>() / 0.876;
                 c.nps = clamp_round(7.6 + 1.6 * y + 1.3 * r.normal(), 0, 10);
                 let ask_exp = r.chance(0.55);
                 for i in 0..10 {
                     let d = i / 2;
-                    c.rater_p[i] =
-                        clamp_round(RATER_P_MEAN[d] + 1.1 * latent[d] + 0.6 * r.normal(), 1, 7);
+                    c.rater_p[i] = clamp_round(RATER_P_MEAN[d] + 1.1 * latent[d] + 0.6 * r.normal(), 1, 7);
                     if ask_exp {
                         c.rater_e[i] = Some(clamp_round(RATER_E_MEAN[d] + 0.7 * r.normal(), 1, 7));
                     }
                 }
-                let mut ces =
-                    5.0 + 0.7 * latent[4] + 0.3 * g + def.effort_offset + 0.9 * r.normal();
+                let mut ces = 5.0 + 0.7 * latent[4] + 0.3 * g + def.effort_offset + 0.9 * r.normal();
                 if tpi == tp("return_refund") && at >= cfg.now_ms - RETURN_CES_WINDOW_MS {
                     ces -= RETURN_CES_DROP;
                 }
@@ -429,25 +373,15 @@ pub fn responses_of(cfg: &DemoConfig, p: &Profile) -> Vec<RespCore> {
                     devs[d] = (0.5 + RATER_BETA[d]) * (mean - RATER_P_MEAN[d]);
                 }
             } else {
-                let y: f64 = ATTR_BETA
-                    .iter()
-                    .zip(latent.iter())
-                    .map(|(b, l)| b * l)
-                    .sum::<f64>()
-                    / 0.94;
+                let y: f64 = ATTR_BETA.iter().zip(latent.iter()).map(|(b, l)| b * l).sum::<f64>() / 0.94;
                 c.nps = clamp_round(7.9 + 1.6 * y + 1.3 * r.normal(), 0, 10);
                 c.csat = Some(clamp_round(3.9 + 0.75 * y + 0.6 * r.normal(), 1, 5));
                 if r.chance(0.9) {
-                    let ces =
-                        5.2 + 0.6 * latent[4] + 0.4 * g + def.effort_offset + 0.9 * r.normal();
+                    let ces = 5.2 + 0.6 * latent[4] + 0.4 * g + def.effort_offset + 0.9 * r.normal();
                     c.ces = Some(clamp_round(ces, 1, 7));
                 }
                 for (i, a) in c.attrs.iter_mut().enumerate() {
-                    let v = clamp_round(
-                        3.7 + 0.95 * (latent[i] + ATTR_MEAN[i]) + 0.35 * r.normal(),
-                        1,
-                        5,
-                    );
+                    let v = clamp_round(3.7 + 0.95 * (latent[i] + ATTR_MEAN[i]) + 0.35 * r.normal(), 1, 5);
                     if !r.chance(0.04) {
                         *a = Some(v);
                     }
@@ -461,9 +395,7 @@ pub fn responses_of(cfg: &DemoConfig, p: &Profile) -> Vec<RespCore> {
             }
             let jitter: [f64; 5] = [r.f64(), r.f64(), r.f64(), r.f64(), r.f64()];
             let mut order: Vec<usize> = (0..5).collect();
-            order.sort_by(|&a, &b| {
-                (devs[a] + 0.01 * jitter[a]).total_cmp(&(devs[b] + 0.01 * jitter[b]))
-            });
+            order.sort_by(|&a, &b| (devs[a] + 0.01 * jitter[a]).total_cmp(&(devs[b] + 0.01 * jitter[b])));
             let (lowest, highest) = (order[0], order[4]);
             if group == 0 {
                 c.driver = highest;
@@ -497,12 +429,7 @@ fn round2(x: f64) -> f64 {
 
 /// Orders, refunds, renewals, cancellations and ad conversions of a customer
 /// (complaints are added from the feedback stream), sorted by time.
-pub fn odata_of(
-    cfg: &DemoConfig,
-    p: &Profile,
-    resps: &[RespCore],
-    complaints: &[i64],
-) -> Vec<OItem> {
+pub fn odata_of(cfg: &DemoConfig, p: &Profile, resps: &[RespCore], complaints: &[i64]) -> Vec<OItem> {
     use cxm_core::model::ODataKind as K;
     let now = cfg.now_ms;
     let start = window_start(cfg);
@@ -523,39 +450,20 @@ pub fn odata_of(
         let n = r.poisson(rate * (b - a) as f64 / (30 * DAY_MS) as f64);
         for _ in 0..n {
             let at = r.range_i64(a / 1000, (b / 1000 - 1).max(a / 1000)) * 1000;
-            let amount =
-                round2((p.spend_base * AMOUNT_MULT[group] * (0.35 * r.normal()).exp()).max(9.9));
+            let amount = round2((p.spend_base * AMOUNT_MULT[group] * (0.35 * r.normal()).exp()).max(9.9));
             let channel = if p.app_user && r.chance(0.7) {
                 Channel::App
             } else {
-                [
-                    Channel::Web,
-                    Channel::MiniProgram,
-                    Channel::Store,
-                    Channel::Wechat,
-                ][r.weighted(&[0.35, 0.3, 0.25, 0.1])]
+                [Channel::Web, Channel::MiniProgram, Channel::Store, Channel::Wechat]
+                    [r.weighted(&[0.35, 0.3, 0.25, 0.1])]
             };
-            out.push(OItem {
-                kind: K::Order,
-                amount,
-                at,
-                channel,
-            });
+            out.push(OItem { kind: K::Order, amount, at, channel });
             let refund_p = if group == 2 { 0.12 } else { 0.05 };
             if r.chance(refund_p) {
                 let rat = at + r.range_i64(3, 20) * DAY_MS;
                 if rat < p.active_to.min(now) {
-                    let share = if r.chance(0.7) {
-                        1.0
-                    } else {
-                        0.2 + 0.4 * r.f64()
-                    };
-                    out.push(OItem {
-                        kind: K::Refund,
-                        amount: round2(amount * share),
-                        at: rat,
-                        channel,
-                    });
+                    let share = if r.chance(0.7) { 1.0 } else { 0.2 + 0.4 * r.f64() };
+                    out.push(OItem { kind: K::Refund, amount: round2(amount * share), at: rat, channel });
                 }
             }
         }
@@ -568,34 +476,14 @@ pub fn odata_of(
         }
         if anniv < now && anniv > p.signup_ms {
             if let Some(ch) = p.churn_ms.filter(|c| *c <= anniv) {
-                out.push(OItem {
-                    kind: K::Cancellation,
-                    amount: 0.0,
-                    at: ch,
-                    channel: Channel::App,
-                });
+                out.push(OItem { kind: K::Cancellation, amount: 0.0, at: ch, channel: Channel::App });
             } else if p.lifecycle == Lifecycle::AtRisk && r.chance(0.4) {
-                out.push(OItem {
-                    kind: K::Cancellation,
-                    amount: 0.0,
-                    at: anniv,
-                    channel: Channel::App,
-                });
+                out.push(OItem { kind: K::Cancellation, amount: 0.0, at: anniv, channel: Channel::App });
             } else {
-                out.push(OItem {
-                    kind: K::Renewal,
-                    amount: 198.0,
-                    at: anniv,
-                    channel: Channel::App,
-                });
+                out.push(OItem { kind: K::Renewal, amount: 198.0, at: anniv, channel: Channel::App });
             }
         } else if let Some(ch) = p.churn_ms {
-            out.push(OItem {
-                kind: K::Cancellation,
-                amount: 0.0,
-                at: ch,
-                channel: Channel::App,
-            });
+            out.push(OItem { kind: K::Cancellation, amount: 0.0, at: ch, channel: Channel::App });
         }
     }
     if p.signup_ms >= start && r.chance(0.5) {
@@ -608,12 +496,7 @@ pub fn odata_of(
         });
     }
     for &at in complaints {
-        out.push(OItem {
-            kind: K::Complaint,
-            amount: 0.0,
-            at,
-            channel: Channel::Phone,
-        });
+        out.push(OItem { kind: K::Complaint, amount: 0.0, at, channel: Channel::Phone });
     }
     out.sort_by_key(|o| o.at);
     out
@@ -652,20 +535,12 @@ pub fn feedback_of(cfg: &DemoConfig, p: &Profile) -> Vec<FbCore> {
     let mut out = Vec::with_capacity(n);
     for k in 0..n {
         let anonymous = anonymous_extra && k + 1 == n;
-        let at = r.range_i64(
-            p.active_from / 1000,
-            (p.active_to / 1000).max(p.active_from / 1000),
-        ) * 1000;
+        let at = r.range_i64(p.active_from / 1000, (p.active_to / 1000).max(p.active_from / 1000)) * 1000;
         let source = if anonymous {
             S::Opinion
         } else {
-            [
-                S::Review,
-                S::Complaint,
-                S::Ticket,
-                S::CallTranscript,
-                S::Social,
-            ][r.weighted(&[0.40, 0.22, 0.18, 0.10, 0.10])]
+            [S::Review, S::Complaint, S::Ticket, S::CallTranscript, S::Social]
+                [r.weighted(&[0.40, 0.22, 0.18, 0.10, 0.10])]
         };
         let mood = p.u + r.normal();
         let (polarity, rating) = match source {
@@ -692,27 +567,12 @@ pub fn feedback_of(cfg: &DemoConfig, p: &Profile) -> Vec<FbCore> {
                 None,
             ),
         };
-        let topics = [
-            A::Delivery,
-            A::Packaging,
-            A::Quality,
-            A::Price,
-            A::Staff,
-            A::WaitTime,
-            A::Resolution,
-            A::App,
-        ];
+        let topics = [A::Delivery, A::Packaging, A::Quality, A::Price, A::Staff, A::WaitTime, A::Resolution, A::App];
         // Reviews talk about the product and its delivery; other sources about anything.
         let (neg_w, pos_w): ([f64; 8], [f64; 8]) = if source == S::Review {
-            (
-                [0.36, 0.0, 0.34, 0.18, 0.0, 0.0, 0.0, 0.12],
-                [0.35, 0.05, 0.35, 0.18, 0.0, 0.0, 0.0, 0.07],
-            )
+            ([0.36, 0.0, 0.34, 0.18, 0.0, 0.0, 0.0, 0.12], [0.35, 0.05, 0.35, 0.18, 0.0, 0.0, 0.0, 0.07])
         } else {
-            (
-                [0.26, 0.0, 0.22, 0.10, 0.12, 0.10, 0.12, 0.08],
-                [0.3, 0.05, 0.3, 0.15, 0.15, 0.0, 0.0, 0.05],
-            )
+            ([0.26, 0.0, 0.22, 0.10, 0.12, 0.10, 0.12, 0.08], [0.3, 0.05, 0.3, 0.15, 0.15, 0.0, 0.0, 0.05])
         };
         let topic = if polarity < 0 {
             // Packaging share follows the rising-topic ramp (planted effect 6).
@@ -737,9 +597,7 @@ pub fn feedback_of(cfg: &DemoConfig, p: &Profile) -> Vec<FbCore> {
         };
         let channel = match source {
             S::Review => Channel::App,
-            S::Complaint => {
-                [Channel::Phone, Channel::Web, Channel::Social][r.weighted(&[0.5, 0.3, 0.2])]
-            }
+            S::Complaint => [Channel::Phone, Channel::Web, Channel::Social][r.weighted(&[0.5, 0.3, 0.2])],
             S::Ticket => [Channel::Chat, Channel::Email][r.weighted(&[0.6, 0.4])],
             S::CallTranscript => Channel::Phone,
             S::Social | S::Opinion => {
@@ -754,26 +612,11 @@ pub fn feedback_of(cfg: &DemoConfig, p: &Profile) -> Vec<FbCore> {
             Lifecycle::Churned | Lifecycle::AtRisk => 0.30,
             _ => 0.10,
         };
-        let negative_loud = polarity == -2
-            && matches!(
-                source,
-                S::Complaint | S::CallTranscript | S::Social | S::Opinion
-            );
+        let negative_loud =
+            polarity == -2 && matches!(source, S::Complaint | S::CallTranscript | S::Social | S::Opinion);
         let urgent = negative_loud && r.chance(0.15);
         let churn = negative_loud && r.chance(threat_base);
-        out.push(FbCore {
-            k,
-            source,
-            at,
-            tp: tp(tpk),
-            channel,
-            rating,
-            topic,
-            polarity,
-            urgent,
-            churn,
-            anonymous,
-        });
+        out.push(FbCore { k, source, at, tp: tp(tpk), channel, rating, topic, polarity, urgent, churn, anonymous });
     }
     out.sort_by_key(|f| f.at);
     for (k, f) in out.iter_mut().enumerate() {
@@ -784,8 +627,5 @@ pub fn feedback_of(cfg: &DemoConfig, p: &Profile) -> Vec<FbCore> {
 
 /// Times of the complaint items of a customer (for O-data).
 pub fn complaint_times(fb: &[FbCore]) -> Vec<i64> {
-    fb.iter()
-        .filter(|f| f.source == cxm_core::model::FeedbackSource::Complaint && !f.anonymous)
-        .map(|f| f.at)
-        .collect()
+    fb.iter().filter(|f| f.source == cxm_core::model::FeedbackSource::Complaint && !f.anonymous).map(|f| f.at).collect()
 }

@@ -25,29 +25,14 @@ pub enum Aspect {
 }
 
 /// Aspects of the NPS survey attribute ratings, in `ATTRIBUTES` order.
-pub const ATTR_ASPECTS: [Aspect; 5] = [
-    Aspect::Delivery,
-    Aspect::Quality,
-    Aspect::Price,
-    Aspect::Staff,
-    Aspect::App,
-];
+pub const ATTR_ASPECTS: [Aspect; 5] = [Aspect::Delivery, Aspect::Quality, Aspect::Price, Aspect::Staff, Aspect::App];
 /// Aspects of the RATER dimensions (reliability, assurance, tangibles, empathy, responsiveness).
-pub const RATER_ASPECTS: [Aspect; 5] = [
-    Aspect::Resolution,
-    Aspect::Professionalism,
-    Aspect::Environment,
-    Aspect::Staff,
-    Aspect::WaitTime,
-];
+pub const RATER_ASPECTS: [Aspect; 5] =
+    [Aspect::Resolution, Aspect::Professionalism, Aspect::Environment, Aspect::Staff, Aspect::WaitTime];
 
 /// Words that mark a delivery mention (used by tests and documentation).
-pub const ZH_DELIVERY_WORDS: &[&str] = &[
-    "快递", "物流", "配送", "送货", "发货", "到货", "包装", "包裹",
-];
-pub const EN_DELIVERY_WORDS: &[&str] = &[
-    "deliver", "shipping", "courier", "parcel", "packag", "tracking",
-];
+pub const ZH_DELIVERY_WORDS: &[&str] = &["快递", "物流", "配送", "送货", "发货", "到货", "包装", "包裹"];
+pub const EN_DELIVERY_WORDS: &[&str] = &["deliver", "shipping", "courier", "parcel", "packag", "tracking"];
 
 struct Lex {
     zh_subj: &'static [&'static str],
@@ -86,12 +71,7 @@ const DELIVERY: Lex = Lex {
         "物流慢得离谱",
         "等快递等到花儿都谢了",
     ],
-    en_subj: &[
-        "the delivery",
-        "shipping",
-        "the courier service",
-        "delivery speed",
-    ],
+    en_subj: &["the delivery", "shipping", "the courier service", "delivery speed"],
     en_pos: &["fast", "quick", "on time", "reliable"],
     en_neg: &["slow", "late", "unreliable"],
     en_pos_fixed: &[
@@ -131,10 +111,7 @@ const PACKAGING: Lex = Lex {
     en_subj: &["the packaging", "the parcel box"],
     en_pos: &["intact", "sturdy", "neat"],
     en_neg: &["damaged", "torn", "crushed"],
-    en_pos_fixed: &[
-        "everything was packaged carefully",
-        "the packaging kept everything safe",
-    ],
+    en_pos_fixed: &["everything was packaged carefully", "the packaging kept everything safe"],
     en_neg_fixed: &[
         "the parcel arrived damaged",
         "the package was crushed",
@@ -164,12 +141,7 @@ const QUALITY: Lex = Lex {
         "尺码严重偏小",
         "用了一周就开线了",
     ],
-    en_subj: &[
-        "the quality",
-        "the product",
-        "the build quality",
-        "the material",
-    ],
+    en_subj: &["the quality", "the product", "the build quality", "the material"],
     en_pos: &["good", "solid", "excellent", "well made"],
     en_neg: &["poor", "cheap", "flimsy"],
     en_pos_fixed: &[
@@ -190,28 +162,12 @@ const PRICE: Lex = Lex {
     zh_subj: &["价格", "价钱", "定价"],
     zh_pos: &["实惠", "合理", "公道"],
     zh_neg: &["贵", "高", "离谱"],
-    zh_pos_fixed: &[
-        "性价比很高",
-        "活动价很划算",
-        "比别家便宜不少",
-        "这个价格买到很值",
-        "优惠券很给力",
-    ],
-    zh_neg_fixed: &[
-        "性价比太低了",
-        "比别家贵了不少",
-        "刚买完就降价了",
-        "优惠券根本用不了",
-        "价格虚高",
-    ],
+    zh_pos_fixed: &["性价比很高", "活动价很划算", "比别家便宜不少", "这个价格买到很值", "优惠券很给力"],
+    zh_neg_fixed: &["性价比太低了", "比别家贵了不少", "刚买完就降价了", "优惠券根本用不了", "价格虚高"],
     en_subj: &["the price", "the pricing"],
     en_pos: &["fair", "reasonable", "good"],
     en_neg: &["high", "steep", "unreasonable"],
-    en_pos_fixed: &[
-        "great value for money",
-        "cheaper than other shops",
-        "the discount was worth it",
-    ],
+    en_pos_fixed: &["great value for money", "cheaper than other shops", "the discount was worth it"],
     en_neg_fixed: &[
         "not worth the money",
         "more expensive than other shops",
@@ -224,77 +180,33 @@ const STAFF: Lex = Lex {
     zh_subj: &["客服", "客服态度", "服务态度", "店员", "工作人员"],
     zh_pos: &["热情", "耐心", "好", "周到", "贴心"],
     zh_neg: &["差", "冷淡", "敷衍", "不耐烦"],
-    zh_pos_fixed: &[
-        "客服很耐心地帮我解决了问题",
-        "店员服务很贴心",
-        "工作人员特别有礼貌",
-    ],
-    zh_neg_fixed: &[
-        "客服爱答不理",
-        "客服态度恶劣",
-        "问了三次都没人理",
-        "店员一直在玩手机",
-        "工作人员说话很冲",
-    ],
-    en_subj: &[
-        "the staff",
-        "customer service",
-        "the agent",
-        "the service attitude",
-    ],
+    zh_pos_fixed: &["客服很耐心地帮我解决了问题", "店员服务很贴心", "工作人员特别有礼貌"],
+    zh_neg_fixed: &["客服爱答不理", "客服态度恶劣", "问了三次都没人理", "店员一直在玩手机", "工作人员说话很冲"],
+    en_subj: &["the staff", "customer service", "the agent", "the service attitude"],
     en_pos: &["friendly", "patient", "helpful", "polite"],
     en_neg: &["rude", "unfriendly", "dismissive", "impatient"],
-    en_pos_fixed: &[
-        "the agent was really patient with me",
-        "the staff went out of their way to help",
-    ],
-    en_neg_fixed: &[
-        "nobody seemed to care",
-        "the agent hung up on me",
-        "the staff kept ignoring me",
-    ],
+    en_pos_fixed: &["the agent was really patient with me", "the staff went out of their way to help"],
+    en_neg_fixed: &["nobody seemed to care", "the agent hung up on me", "the staff kept ignoring me"],
 };
 
 const APP: Lex = Lex {
     zh_subj: &["App", "小程序", "网站", "页面", "下单流程"],
     zh_pos: &["好用", "流畅", "方便", "简单"],
     zh_neg: &["卡", "难用", "复杂"],
-    zh_pos_fixed: &[
-        "App操作很顺手",
-        "下单流程很顺畅",
-        "搜索很快就找到了想要的东西",
-    ],
-    zh_neg_fixed: &[
-        "App老是闪退",
-        "支付页面一直报错",
-        "优惠信息找半天找不到",
-        "登录总是失败",
-        "页面加载半天",
-    ],
+    zh_pos_fixed: &["App操作很顺手", "下单流程很顺畅", "搜索很快就找到了想要的东西"],
+    zh_neg_fixed: &["App老是闪退", "支付页面一直报错", "优惠信息找半天找不到", "登录总是失败", "页面加载半天"],
     en_subj: &["the app", "the website", "the checkout flow"],
     en_pos: &["easy to use", "smooth", "simple", "fast"],
     en_neg: &["clunky", "confusing", "slow", "buggy"],
-    en_pos_fixed: &[
-        "the app made ordering effortless",
-        "checkout took less than a minute",
-    ],
-    en_neg_fixed: &[
-        "the app kept crashing",
-        "the payment page kept throwing errors",
-        "I couldn't log in for days",
-    ],
+    en_pos_fixed: &["the app made ordering effortless", "checkout took less than a minute"],
+    en_neg_fixed: &["the app kept crashing", "the payment page kept throwing errors", "I couldn't log in for days"],
 };
 
 const WAIT: Lex = Lex {
     zh_subj: &["响应速度", "接通速度", "处理速度"],
     zh_pos: &["快", "及时"],
     zh_neg: &["慢"],
-    zh_pos_fixed: &[
-        "几乎不用排队",
-        "电话一打就通了",
-        "几秒钟就有人回复",
-        "等待时间很短",
-    ],
+    zh_pos_fixed: &["几乎不用排队", "电话一打就通了", "几秒钟就有人回复", "等待时间很短"],
     zh_neg_fixed: &[
         "排队等了四十分钟",
         "电话打了半小时才接通",
@@ -305,11 +217,7 @@ const WAIT: Lex = Lex {
     en_subj: &["the response", "the reply"],
     en_pos: &["quick", "fast", "prompt"],
     en_neg: &["slow"],
-    en_pos_fixed: &[
-        "I barely had to wait",
-        "someone answered within seconds",
-        "the call was picked up right away",
-    ],
+    en_pos_fixed: &["I barely had to wait", "someone answered within seconds", "the call was picked up right away"],
     en_neg_fixed: &[
         "I waited forty minutes on hold",
         "it took ages to get a reply",
@@ -322,24 +230,12 @@ const PROFESSIONAL: Lex = Lex {
     zh_subj: &["客服", "技术人员", "维修师傅", "顾问"],
     zh_pos: &["专业", "靠谱"],
     zh_neg: &["不专业", "外行"],
-    zh_pos_fixed: &[
-        "师傅很专业，一下就找到问题了",
-        "解释得很清楚",
-        "对产品非常了解",
-    ],
-    zh_neg_fixed: &[
-        "问什么都说不知道",
-        "一问三不知",
-        "给的方案根本不对",
-        "说法前后矛盾",
-    ],
+    zh_pos_fixed: &["师傅很专业，一下就找到问题了", "解释得很清楚", "对产品非常了解"],
+    zh_neg_fixed: &["问什么都说不知道", "一问三不知", "给的方案根本不对", "说法前后矛盾"],
     en_subj: &["the technician", "the agent", "the advisor"],
     en_pos: &["professional", "knowledgeable"],
     en_neg: &["unprofessional", "clueless"],
-    en_pos_fixed: &[
-        "the technician found the problem right away",
-        "everything was explained clearly",
-    ],
+    en_pos_fixed: &["the technician found the problem right away", "everything was explained clearly"],
     en_neg_fixed: &[
         "nobody could answer my questions",
         "the advice I got was simply wrong",
@@ -421,14 +317,7 @@ fn clause_zh(r: &mut Rng, a: Aspect, pol: i8, out: &mut String) {
     let l = lex(a);
     let compose = !l.zh_subj.is_empty() && !r.chance(0.35);
     if !compose {
-        out.push_str(pick(
-            r,
-            if pol > 0 {
-                l.zh_pos_fixed
-            } else {
-                l.zh_neg_fixed
-            },
-        ));
+        out.push_str(pick(r, if pol > 0 { l.zh_pos_fixed } else { l.zh_neg_fixed }));
         return;
     }
     out.push_str(pick(r, l.zh_subj));
@@ -481,31 +370,18 @@ fn clause_en(r: &mut Rng, a: Aspect, pol: i8, out: &mut String) {
     let l = lex(a);
     let compose = !l.en_subj.is_empty() && !r.chance(0.35);
     if !compose {
-        out.push_str(pick(
-            r,
-            if pol > 0 {
-                l.en_pos_fixed
-            } else {
-                l.en_neg_fixed
-            },
-        ));
+        out.push_str(pick(r, if pol > 0 { l.en_pos_fixed } else { l.en_neg_fixed }));
         return;
     }
     out.push_str(pick(r, l.en_subj));
     out.push_str(" was ");
     match pol {
         2 => {
-            out.push_str(pick(
-                r,
-                &["really ", "very ", "super ", "incredibly ", "extremely "],
-            ));
+            out.push_str(pick(r, &["really ", "very ", "super ", "incredibly ", "extremely "]));
             out.push_str(pick(r, l.en_pos));
         }
         1 => {
-            out.push_str(pick(
-                r,
-                &["pretty ", "quite ", "fairly ", "reasonably ", ""],
-            ));
+            out.push_str(pick(r, &["pretty ", "quite ", "fairly ", "reasonably ", ""]));
             out.push_str(pick(r, l.en_pos));
         }
         -1 => match r.below(3) {
@@ -516,10 +392,7 @@ fn clause_en(r: &mut Rng, a: Aspect, pol: i8, out: &mut String) {
             1 => {
                 out.push_str("not as ");
                 out.push_str(pick(r, l.en_pos));
-                out.push_str(pick(
-                    r,
-                    &[" as I expected", " as advertised", " as last time"],
-                ));
+                out.push_str(pick(r, &[" as I expected", " as advertised", " as last time"]));
             }
             _ => {
                 out.push_str(pick(r, &["a bit ", "slightly ", "a little "]));
@@ -561,38 +434,13 @@ const ZH_OPEN_NEG: &[&str] = &[
     "不太满意，",
     "糟心的一次经历。",
 ];
-const ZH_OPEN_POS: &[&str] = &[
-    "非常满意！",
-    "体验很好，",
-    "五星好评！",
-    "很棒的一次购物，",
-    "总体很满意。",
-    "惊喜！",
-    "没有让我失望，",
-];
-const ZH_OPEN_MID: &[&str] = &[
-    "还行吧，",
-    "总体还可以，",
-    "中规中矩，",
-    "一般般，",
-    "凑合，",
-];
-const ZH_CLOSE_NEG: &[&str] = &[
-    "希望改进。",
-    "请尽快处理。",
-    "真的很无语。",
-    "希望给个说法。",
-    "下次要考虑一下了。",
-    "太折腾了。",
-];
-const ZH_CLOSE_POS: &[&str] = &[
-    "下次还会再来！",
-    "会推荐给朋友的。",
-    "点赞！",
-    "继续保持！",
-    "谢谢！",
-    "已经回购好几次了。",
-];
+const ZH_OPEN_POS: &[&str] =
+    &["非常满意！", "体验很好，", "五星好评！", "很棒的一次购物，", "总体很满意。", "惊喜！", "没有让我失望，"];
+const ZH_OPEN_MID: &[&str] = &["还行吧，", "总体还可以，", "中规中矩，", "一般般，", "凑合，"];
+const ZH_CLOSE_NEG: &[&str] =
+    &["希望改进。", "请尽快处理。", "真的很无语。", "希望给个说法。", "下次要考虑一下了。", "太折腾了。"];
+const ZH_CLOSE_POS: &[&str] =
+    &["下次还会再来！", "会推荐给朋友的。", "点赞！", "继续保持！", "谢谢！", "已经回购好几次了。"];
 const ZH_CONTRAST: &[&str] = &["，但是", "，不过", "，可是", "，但"];
 const ZH_CHURN: &[&str] = &[
     "再也不会在你们家买了！",
@@ -618,34 +466,13 @@ const EN_OPEN_NEG: &[&str] = &[
     "Really frustrating. ",
     "Not satisfied at all. ",
 ];
-const EN_OPEN_POS: &[&str] = &[
-    "Very happy! ",
-    "Great experience. ",
-    "Five stars! ",
-    "Loved it. ",
-    "Really satisfied. ",
-    "Impressed. ",
-];
-const EN_OPEN_MID: &[&str] = &[
-    "It was okay. ",
-    "Decent overall. ",
-    "Mixed feelings. ",
-    "Average. ",
-];
-const EN_CLOSE_NEG: &[&str] = &[
-    "Please fix this.",
-    "Expected better.",
-    "Very annoying.",
-    "I want an explanation.",
-    "Not sure I'll order again.",
-];
-const EN_CLOSE_POS: &[&str] = &[
-    "Will order again!",
-    "Highly recommend.",
-    "Keep it up!",
-    "Thanks a lot!",
-    "Already told my friends.",
-];
+const EN_OPEN_POS: &[&str] =
+    &["Very happy! ", "Great experience. ", "Five stars! ", "Loved it. ", "Really satisfied. ", "Impressed. "];
+const EN_OPEN_MID: &[&str] = &["It was okay. ", "Decent overall. ", "Mixed feelings. ", "Average. "];
+const EN_CLOSE_NEG: &[&str] =
+    &["Please fix this.", "Expected better.", "Very annoying.", "I want an explanation.", "Not sure I'll order again."];
+const EN_CLOSE_POS: &[&str] =
+    &["Will order again!", "Highly recommend.", "Keep it up!", "Thanks a lot!", "Already told my friends."];
 const EN_CONTRAST: &[&str] = &[", but ", ", however ", " but "];
 const EN_CHURN: &[&str] = &[
     "I want to cancel my account.",
@@ -686,13 +513,7 @@ fn end(lang: Language, pol: i8, out: &mut String) {
 }
 
 /// A `main`-clause ⟨contrast⟩ `second`-clause sentence; the later clause dominates.
-fn contrast(
-    r: &mut Rng,
-    lang: Language,
-    first: (Aspect, i8),
-    second: (Aspect, i8),
-    out: &mut String,
-) {
+fn contrast(r: &mut Rng, lang: Language, first: (Aspect, i8), second: (Aspect, i8), out: &mut String) {
     let start = out.len();
     clause(r, lang, first.0, first.1, out);
     match lang {
@@ -734,18 +555,10 @@ pub fn comment(r: &mut Rng, plan: CommentPlan) -> String {
     let lang = plan.lang;
     let zh = lang == Language::Zh;
     let mut s = String::with_capacity(96);
-    let other = if plan.other == plan.main {
-        Aspect::Price
-    } else {
-        plan.other
-    };
+    let other = if plan.other == plan.main { Aspect::Price } else { plan.other };
     match plan.group {
         0 => {
-            let pol = if plan.nps == 10 || r.chance(0.5) {
-                2
-            } else {
-                1
-            };
+            let pol = if plan.nps == 10 || r.chance(0.5) { 2 } else { 1 };
             match r.below(4) {
                 0 => {
                     // 虽然…但是… / Although …, …
@@ -786,21 +599,14 @@ pub fn comment(r: &mut Rng, plan: CommentPlan) -> String {
             1 => {
                 if zh {
                     clause(r, lang, plan.main, -1, &mut s);
-                    s.push_str(pick(
-                        r,
-                        &["，不过总体还可以。", "，其他都还行。", "，别的没什么问题。"],
-                    ));
+                    s.push_str(pick(r, &["，不过总体还可以。", "，其他都还行。", "，别的没什么问题。"]));
                 } else {
                     let st = s.len();
                     clause(r, lang, plan.main, -1, &mut s);
                     capitalize_from(&mut s, st);
                     s.push_str(pick(
                         r,
-                        &[
-                            ", but overall it was okay.",
-                            ", otherwise fine.",
-                            ", apart from that no complaints.",
-                        ],
+                        &[", but overall it was okay.", ", otherwise fine.", ", apart from that no complaints."],
                     ));
                 }
             }
@@ -808,14 +614,7 @@ pub fn comment(r: &mut Rng, plan: CommentPlan) -> String {
                 if zh {
                     s.push_str(pick(r, &["还不错，但是", "整体可以，就是", "挺好的，只是"]));
                 } else {
-                    s.push_str(pick(
-                        r,
-                        &[
-                            "Not bad, but ",
-                            "Fine overall, but ",
-                            "Good enough, except that ",
-                        ],
-                    ));
+                    s.push_str(pick(r, &["Not bad, but ", "Fine overall, but ", "Good enough, except that "]));
                 }
                 clause(r, lang, plan.main, -1, &mut s);
                 end(lang, -1, &mut s);
@@ -851,10 +650,7 @@ pub fn comment(r: &mut Rng, plan: CommentPlan) -> String {
                         clause(r, lang, plan.main, pol, &mut s);
                         end(lang, pol, &mut s);
                     } else {
-                        s.push_str(pick(
-                            r,
-                            &["Not happy: ", "Not satisfied — ", "Disappointed: "],
-                        ));
+                        s.push_str(pick(r, &["Not happy: ", "Not satisfied — ", "Disappointed: "]));
                         clause(r, lang, plan.main, pol, &mut s);
                         end(lang, pol, &mut s);
                     }
@@ -900,21 +696,11 @@ pub fn feedback_text(r: &mut Rng, p: FeedbackPlan) -> String {
             if zh {
                 s.push_str(&format!("订单{order_no}："));
                 clause(r, lang, p.topic, p.polarity, &mut s);
-                s.push_str(pick(
-                    r,
-                    &["，请帮忙处理一下。", "，麻烦尽快回复。", "，请问怎么办？"],
-                ));
+                s.push_str(pick(r, &["，请帮忙处理一下。", "，麻烦尽快回复。", "，请问怎么办？"]));
             } else {
                 s.push_str(&format!("Order {order_no}: "));
                 clause(r, lang, p.topic, p.polarity, &mut s);
-                s.push_str(pick(
-                    r,
-                    &[
-                        ". Please help.",
-                        ". Can someone look into this?",
-                        ". What should I do?",
-                    ],
-                ));
+                s.push_str(pick(r, &[". Please help.", ". Can someone look into this?", ". What should I do?"]));
             }
         }
         S::CallTranscript => {
@@ -924,11 +710,7 @@ pub fn feedback_text(r: &mut Rng, p: FeedbackPlan) -> String {
                 s.push_str("。客服：");
                 s.push_str(pick(
                     r,
-                    &[
-                        "非常抱歉，我马上为您核实。",
-                        "给您添麻烦了，我帮您登记一下。",
-                        "您好，请提供一下订单号。",
-                    ],
+                    &["非常抱歉，我马上为您核实。", "给您添麻烦了，我帮您登记一下。", "您好，请提供一下订单号。"],
                 ));
                 s.push_str("客户：");
                 s.push_str(&format!("订单号是{order_no}。"));
@@ -968,10 +750,7 @@ pub fn feedback_text(r: &mut Rng, p: FeedbackPlan) -> String {
                     s.push_str(&format!("#{BRAND_ZH}#"));
                 }
             } else if p.source == S::Opinion {
-                s.push_str(pick(
-                    r,
-                    &["Heard that ", "Is it just me or ", "Apparently "],
-                ));
+                s.push_str(pick(r, &["Heard that ", "Is it just me or ", "Apparently "]));
                 s.push_str(BRAND_EN);
                 s.push_str(" lately: ");
                 clause(r, lang, p.topic, p.polarity, &mut s);
@@ -996,11 +775,7 @@ pub fn feedback_text(r: &mut Rng, p: FeedbackPlan) -> String {
                 }
                 sentence(r, lang, p.topic, p.polarity, &mut s);
                 if r.chance(0.35) {
-                    let second = if p.topic == Aspect::Staff {
-                        Aspect::Resolution
-                    } else {
-                        Aspect::Staff
-                    };
+                    let second = if p.topic == Aspect::Staff { Aspect::Resolution } else { Aspect::Staff };
                     sentence(r, lang, second, -1, &mut s);
                 }
                 if r.chance(0.5) {
@@ -1084,17 +859,7 @@ mod tests {
                 let main = aspects[r.below(aspects.len())];
                 let other = aspects[r.below(aspects.len())];
                 let nps = [10, 7, 2][group];
-                let t = comment(
-                    &mut r,
-                    CommentPlan {
-                        lang,
-                        group,
-                        nps,
-                        main,
-                        other,
-                        second: other,
-                    },
-                );
+                let t = comment(&mut r, CommentPlan { lang, group, nps, main, other, second: other });
                 assert!(!t.is_empty());
                 assert_eq!(has_cjk(&t), lang == Language::Zh, "{t}");
                 let mut c = String::new();
@@ -1119,11 +884,7 @@ mod tests {
         let mut r = Rng::new(9);
         let mut all = String::new();
         for i in 0..5_000 {
-            let lang = if i % 2 == 0 {
-                Language::Zh
-            } else {
-                Language::En
-            };
+            let lang = if i % 2 == 0 { Language::Zh } else { Language::En };
             let t = comment(
                 &mut r,
                 CommentPlan {

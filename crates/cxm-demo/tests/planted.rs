@@ -20,37 +20,24 @@ fn data() -> &'static Data {
     static D: OnceLock<Data> = OnceLock::new();
     D.get_or_init(|| {
         // DEMO_TEST_SEED lets the planted-effect checks be repeated on other seeds.
-        let seed = std::env::var("DEMO_TEST_SEED")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(20_250_630);
+        let seed = std::env::var("DEMO_TEST_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(20_250_630);
         let cfg = DemoConfig::new(N, seed);
-        Data {
-            cfg,
-            customers: customers(cfg).collect(),
-            responses: responses(cfg).collect(),
-        }
+        Data { cfg, customers: customers(cfg).collect(), responses: responses(cfg).collect() }
     })
 }
 
 fn num(r: &ResponseRecord, key: &str) -> Option<f64> {
-    r.answers
-        .iter()
-        .find(|(k, _)| k == key)
-        .and_then(|(_, v)| match v {
-            AnswerValue::Number(n) => Some(*n),
-            AnswerValue::Text(_) => None,
-        })
+    r.answers.iter().find(|(k, _)| k == key).and_then(|(_, v)| match v {
+        AnswerValue::Number(n) => Some(*n),
+        AnswerValue::Text(_) => None,
+    })
 }
 
 fn text<'a>(r: &'a ResponseRecord, key: &str) -> Option<&'a str> {
-    r.answers
-        .iter()
-        .find(|(k, _)| k == key)
-        .and_then(|(_, v)| match v {
-            AnswerValue::Text(t) => Some(t.as_str()),
-            AnswerValue::Number(_) => None,
-        })
+    r.answers.iter().find(|(k, _)| k == key).and_then(|(_, v)| match v {
+        AnswerValue::Text(t) => Some(t.as_str()),
+        AnswerValue::Number(_) => None,
+    })
 }
 
 fn mean(v: &[f64]) -> f64 {
@@ -67,21 +54,12 @@ fn has_cjk(s: &str) -> bool {
 fn setup_counts() {
     let s = setup();
     assert!(s.journeys.len() >= 2);
-    let tps: Vec<_> = s
-        .journeys
-        .iter()
-        .flat_map(|j| j.stages.iter().flat_map(|st| st.touchpoints.iter()))
-        .collect();
+    let tps: Vec<_> = s.journeys.iter().flat_map(|j| j.stages.iter().flat_map(|st| st.touchpoints.iter())).collect();
     assert!(tps.len() >= 12, "{} touchpoints", tps.len());
     let keys: HashSet<_> = tps.iter().map(|t| t.key.as_str()).collect();
     assert_eq!(keys.len(), tps.len(), "touchpoint keys unique");
     for t in &tps {
-        assert!(
-            !t.name_zh.is_empty()
-                && !t.name_en.is_empty()
-                && !t.owner_team.is_empty()
-                && t.improvement_cost > 0.0
-        );
+        assert!(!t.name_zh.is_empty() && !t.name_en.is_empty() && !t.owner_team.is_empty() && t.improvement_cost > 0.0);
     }
     assert!(s.segments.iter().filter(|g| g.is_ta).count() >= 1);
     assert!(s.segments.len() >= 4);
@@ -90,28 +68,11 @@ fn setup_counts() {
         let mut seen = HashSet::new();
         for q in &sv.questions {
             assert!(seen.insert(q.key.clone()), "duplicate key {}", q.key);
-            assert!(
-                q.key
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'),
-                "{}",
-                q.key
-            );
+            assert!(q.key.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "{}", q.key);
         }
     }
     let nps = &s.surveys[0];
-    for k in [
-        "nps",
-        "csat",
-        "ces",
-        "r_delivery",
-        "r_quality",
-        "r_price",
-        "r_staff",
-        "r_app",
-        "reason",
-        "comment",
-    ] {
+    for k in ["nps", "csat", "ces", "r_delivery", "r_quality", "r_price", "r_staff", "r_app", "reason", "comment"] {
         assert!(nps.questions.iter().any(|q| q.key == k), "missing {k}");
     }
     let rater = &s.surveys[1];
@@ -126,31 +87,13 @@ fn volumes_and_shares() {
     assert_eq!(d.customers[0].external_id, "C000001");
     assert_eq!(d.responses[0].external_id, "R0000001");
     let expected = N as f64 * d.cfg.responses_per_customer;
-    assert!(
-        (d.responses.len() as f64 / expected - 1.0).abs() < 0.05,
-        "{} responses",
-        d.responses.len()
-    );
-    let zh = d
-        .customers
-        .iter()
-        .filter(|c| c.language == Some(Language::Zh))
-        .count() as f64
-        / N as f64;
+    assert!((d.responses.len() as f64 / expected - 1.0).abs() < 0.05, "{} responses", d.responses.len());
+    let zh = d.customers.iter().filter(|c| c.language == Some(Language::Zh)).count() as f64 / N as f64;
     assert!((zh - 0.7).abs() < 0.03, "zh share {zh}");
-    let ta = d
-        .customers
-        .iter()
-        .filter(|c| c.segments.iter().any(|s| s == SEGMENT_TA))
-        .count() as f64
-        / N as f64;
+    let ta = d.customers.iter().filter(|c| c.segments.iter().any(|s| s == SEGMENT_TA)).count() as f64 / N as f64;
     assert!((ta - 0.3).abs() < 0.03, "TA share {ta}");
-    let with_text = d
-        .responses
-        .iter()
-        .filter(|r| text(r, "comment").is_some())
-        .count() as f64
-        / d.responses.len() as f64;
+    let with_text =
+        d.responses.iter().filter(|r| text(r, "comment").is_some()).count() as f64 / d.responses.len() as f64;
     assert!((with_text - 0.4).abs() < 0.05, "text share {with_text}");
     let nps: Vec<f64> = d.responses.iter().filter_map(|r| num(r, "nps")).collect();
     let p = nps.iter().filter(|v| **v >= 9.0).count() as f64 / nps.len() as f64;
@@ -168,12 +111,7 @@ fn ta_rule_is_consistent_with_attributes() {
         let rule = a["occupation"] == "professional"
             && a["city_tier"] == 1
             && (a["age_band"] == "25-34" || a["age_band"] == "35-44");
-        assert_eq!(
-            rule,
-            c.segments.iter().any(|s| s == SEGMENT_TA),
-            "{}",
-            c.external_id
-        );
+        assert_eq!(rule, c.segments.iter().any(|s| s == SEGMENT_TA), "{}", c.external_id);
     }
 }
 
@@ -183,22 +121,14 @@ fn ta_rule_is_consistent_with_attributes() {
 fn responses_are_valid() {
     let d = data();
     let s = setup();
-    let surveys: HashMap<&str, &SurveySpec> =
-        s.surveys.iter().map(|sv| (sv.key.as_str(), sv)).collect();
+    let surveys: HashMap<&str, &SurveySpec> = s.surveys.iter().map(|sv| (sv.key.as_str(), sv)).collect();
     let tps: HashSet<String> = s
         .journeys
         .iter()
-        .flat_map(|j| {
-            j.stages
-                .iter()
-                .flat_map(|st| st.touchpoints.iter().map(|t| t.key.clone()))
-        })
+        .flat_map(|j| j.stages.iter().flat_map(|st| st.touchpoints.iter().map(|t| t.key.clone())))
         .collect();
-    let langs: HashMap<&str, Language> = d
-        .customers
-        .iter()
-        .filter_map(|c| Some((c.external_id.as_str(), c.language?)))
-        .collect();
+    let langs: HashMap<&str, Language> =
+        d.customers.iter().filter_map(|c| Some((c.external_id.as_str(), c.language?))).collect();
     let start = d.cfg.now_ms - YEAR_MS;
     let mut ids = HashSet::new();
     for r in &d.responses {
@@ -211,11 +141,7 @@ fn responses_are_valid() {
         let mut keys = HashSet::new();
         for (k, v) in &r.answers {
             assert!(keys.insert(k.clone()), "duplicate answer {k}");
-            let q = sv
-                .questions
-                .iter()
-                .find(|q| &q.key == k)
-                .unwrap_or_else(|| panic!("{k} not in {}", sv.key));
+            let q = sv.questions.iter().find(|q| &q.key == k).unwrap_or_else(|| panic!("{k} not in {}", sv.key));
             match (q.kind, v) {
                 (QuestionKind::OpenText, AnswerValue::Text(t)) => {
                     assert!(!t.trim().is_empty());
@@ -225,10 +151,7 @@ fn responses_are_valid() {
                     assert!(q.options.contains(t), "{t}")
                 }
                 (_, AnswerValue::Number(n)) => {
-                    let (lo, hi) = (
-                        q.scale_min.unwrap_or(f64::NAN),
-                        q.scale_max.unwrap_or(f64::NAN),
-                    );
+                    let (lo, hi) = (q.scale_min.unwrap_or(f64::NAN), q.scale_max.unwrap_or(f64::NAN));
                     assert!(*n >= lo && *n <= hi && n.fract() == 0.0, "{k}={n}");
                 }
                 _ => panic!("bad answer type for {k}"),
@@ -248,75 +171,36 @@ fn feedback_odata_events_are_valid() {
     assert!(fb.len() > 200);
     for f in &fb {
         assert!(!f.text.is_empty());
-        assert_eq!(
-            has_cjk(&f.text),
-            f.language == Some(Language::Zh),
-            "{}",
-            f.text
-        );
+        assert_eq!(has_cjk(&f.text), f.language == Some(Language::Zh), "{}", f.text);
         assert!(f.occurred_at >= start && f.occurred_at <= cfg.now_ms);
     }
     let od: Vec<_> = odata(cfg).collect();
-    let orders: HashMap<String, f64> = od
-        .iter()
-        .filter(|o| o.kind == ODataKind::Order)
-        .map(|o| (o.external_id.clone(), o.amount))
-        .collect();
+    let orders: HashMap<String, f64> =
+        od.iter().filter(|o| o.kind == ODataKind::Order).map(|o| (o.external_id.clone(), o.amount)).collect();
     assert!(orders.len() > 1_000);
-    assert!(
-        od.iter()
-            .all(|o| o.amount >= 0.0 && o.occurred_at <= cfg.now_ms)
-    );
-    for k in [
-        ODataKind::Refund,
-        ODataKind::Renewal,
-        ODataKind::Complaint,
-        ODataKind::Cancellation,
-    ] {
+    assert!(od.iter().all(|o| o.amount >= 0.0 && o.occurred_at <= cfg.now_ms));
+    for k in [ODataKind::Refund, ODataKind::Renewal, ODataKind::Complaint, ODataKind::Cancellation] {
         assert!(od.iter().any(|o| o.kind == k), "{k:?} missing");
     }
     let ev: Vec<_> = events(cfg).collect();
     let names: HashSet<_> = ev.iter().map(|e| e.name.as_str()).collect();
-    for n in [
-        "page_view",
-        "search",
-        "add_to_cart",
-        "checkout_started",
-        "checkout_completed",
-        "app_open",
-        "chat_started",
-    ] {
+    for n in
+        ["page_view", "search", "add_to_cart", "checkout_started", "checkout_completed", "app_open", "chat_started"]
+    {
         assert!(names.contains(n), "{n} missing");
     }
     // Every completed checkout points at an existing order with the same amount.
     let mut linked = 0;
     for e in ev.iter().filter(|e| e.name == "checkout_completed") {
         let oid = e.properties["order_id"].as_str().unwrap_or("");
-        assert_eq!(
-            Some(&e.properties["amount"].as_f64().unwrap_or(-1.0)),
-            orders.get(oid)
-        );
+        assert_eq!(Some(&e.properties["amount"].as_f64().unwrap_or(-1.0)), orders.get(oid));
         linked += 1;
     }
     assert!(linked > 500);
     // Urgency and churn wording appear in complaints.
-    let all: String = fb
-        .iter()
-        .map(|f| f.text.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let all: String = fb.iter().map(|f| f.text.as_str()).collect::<Vec<_>>().join("\n");
     assert!(
-        [
-            "12315",
-            "曝光",
-            "销户",
-            "cancel my account",
-            "switch",
-            "再也不"
-        ]
-        .iter()
-        .filter(|w| all.contains(*w))
-        .count()
+        ["12315", "曝光", "销户", "cancel my account", "switch", "再也不"].iter().filter(|w| all.contains(*w)).count()
             >= 3
     );
 }
@@ -332,26 +216,10 @@ fn same_seed_same_data_different_seed_different_data() {
         customers(cfg)
             .take(1_000)
             .map(|x| js(serde_json::to_string(&x)))
-            .chain(
-                responses(cfg)
-                    .take(1_000)
-                    .map(|x| js(serde_json::to_string(&x))),
-            )
-            .chain(
-                feedback(cfg)
-                    .take(1_000)
-                    .map(|x| js(serde_json::to_string(&x))),
-            )
-            .chain(
-                odata(cfg)
-                    .take(1_000)
-                    .map(|x| js(serde_json::to_string(&x))),
-            )
-            .chain(
-                events(cfg)
-                    .take(1_000)
-                    .map(|x| js(serde_json::to_string(&x))),
-            )
+            .chain(responses(cfg).take(1_000).map(|x| js(serde_json::to_string(&x))))
+            .chain(feedback(cfg).take(1_000).map(|x| js(serde_json::to_string(&x))))
+            .chain(odata(cfg).take(1_000).map(|x| js(serde_json::to_string(&x))))
+            .chain(events(cfg).take(1_000).map(|x| js(serde_json::to_string(&x))))
             .collect()
     };
     let (x, y, z) = (take(a), take(a), take(b));
@@ -433,16 +301,8 @@ fn relative_weights(x: &[Vec<f64>], y: &[f64]) -> Vec<f64> {
     };
     let half = mat(&|l| l.sqrt());
     let inv_half = mat(&|l| 1.0 / l.sqrt());
-    let beta: Vec<f64> = (0..k)
-        .map(|i| (0..k).map(|j| inv_half[i][j] * rxy[j]).sum())
-        .collect();
-    (0..k)
-        .map(|j| {
-            (0..k)
-                .map(|e| half[j][e] * half[j][e] * beta[e] * beta[e])
-                .sum()
-        })
-        .collect()
+    let beta: Vec<f64> = (0..k).map(|i| (0..k).map(|j| inv_half[i][j] * rxy[j]).sum()).collect();
+    (0..k).map(|j| (0..k).map(|e| half[j][e] * half[j][e] * beta[e] * beta[e]).sum()).collect()
 }
 
 #[test]
@@ -463,14 +323,8 @@ fn planted_1_delivery_is_strongest_driver() {
     eprintln!("relative weights {w:?}, R² {r2:.3}");
     assert!((0.25..0.8).contains(&r2), "R² {r2}");
     assert!(w[0] > w[1] && w[1] > w[2] && w[2] > w[4], "order {w:?}");
-    assert!(
-        w.iter().skip(1).all(|v| *v < w[0]),
-        "delivery largest {w:?}"
-    );
-    assert!(
-        w[4] == w.iter().copied().fold(f64::INFINITY, f64::min),
-        "app weakest {w:?}"
-    );
+    assert!(w.iter().skip(1).all(|v| *v < w[0]), "delivery largest {w:?}");
+    assert!(w[4] == w.iter().copied().fold(f64::INFINITY, f64::min), "app weakest {w:?}");
     assert!(w[0] / r2 > 0.3, "delivery share {}", w[0] / r2);
 }
 
@@ -534,10 +388,7 @@ fn planted_3_return_refund_ces_drops_in_last_30_days() {
     }
     let drop = mean(&by[1][0]) - mean(&by[1][1]);
     let other = mean(&by[0][0]) - mean(&by[0][1]);
-    eprintln!(
-        "return_refund CES drop {drop:.2} (n recent {}), other service touchpoints {other:.2}",
-        by[1][1].len()
-    );
+    eprintln!("return_refund CES drop {drop:.2} (n recent {}), other service touchpoints {other:.2}", by[1][1].len());
     assert!(by[1][1].len() >= 30);
     assert!((0.5..1.6).contains(&drop), "drop {drop}");
     assert!(other.abs() < 0.3, "other {other}");
@@ -554,25 +405,15 @@ fn planted_4_ta_customers_spend_more() {
         .collect();
     let mut spend: HashMap<String, f64> = HashMap::new();
     for o in odata(d.cfg).filter(|o| o.kind == ODataKind::Order) {
-        *spend
-            .entry(o.customer_external_id.clone().unwrap_or_default())
-            .or_default() += o.amount;
+        *spend.entry(o.customer_external_id.clone().unwrap_or_default()).or_default() += o.amount;
     }
     let (mut a, mut b) = (Vec::new(), Vec::new());
     for c in &d.customers {
         let s = spend.get(&c.external_id).copied().unwrap_or(0.0);
-        if ta.contains(c.external_id.as_str()) {
-            a.push(s)
-        } else {
-            b.push(s)
-        }
+        if ta.contains(c.external_id.as_str()) { a.push(s) } else { b.push(s) }
     }
     let ratio = mean(&a) / mean(&b);
-    eprintln!(
-        "annual spend TA {:.0} vs non-TA {:.0} (×{ratio:.2})",
-        mean(&a),
-        mean(&b)
-    );
+    eprintln!("annual spend TA {:.0} vs non-TA {:.0} (×{ratio:.2})", mean(&a), mean(&b));
     assert!(ratio > 1.5, "ratio {ratio}");
 }
 
@@ -580,11 +421,7 @@ fn planted_4_ta_customers_spend_more() {
 fn planted_5_negative_chinese_text_mentions_delivery_more() {
     let d = data();
     let mut hits = [(0usize, 0usize), (0usize, 0usize)]; // zh, en: (mentions, total)
-    for r in d
-        .responses
-        .iter()
-        .filter(|r| r.survey == SURVEY_NPS && num(r, "nps").is_some_and(|n| n <= 6.0))
-    {
+    for r in d.responses.iter().filter(|r| r.survey == SURVEY_NPS && num(r, "nps").is_some_and(|n| n <= 6.0)) {
         if let (Some(t), Some(lang)) = (text(r, "comment"), r.language) {
             let i = usize::from(lang == Language::En);
             hits[i].1 += 1;
@@ -593,10 +430,7 @@ fn planted_5_negative_chinese_text_mentions_delivery_more() {
     }
     let zh = hits[0].0 as f64 / hits[0].1 as f64;
     let en = hits[1].0 as f64 / hits[1].1 as f64;
-    eprintln!(
-        "negative comments mentioning delivery: zh {zh:.3} (n {}), en {en:.3} (n {})",
-        hits[0].1, hits[1].1
-    );
+    eprintln!("negative comments mentioning delivery: zh {zh:.3} (n {}), en {en:.3} (n {})", hits[0].1, hits[1].1);
     assert!(zh - en > 0.12, "zh {zh} en {en}");
 }
 
@@ -607,8 +441,7 @@ fn planted_6_damaged_packaging_is_rising() {
     let mut share = [(0usize, 0usize), (0usize, 0usize)]; // [earlier, recent]
     for f in feedback(d.cfg) {
         let lang = f.language.unwrap_or(Language::En);
-        let neg = f.source == cxm_core::model::FeedbackSource::Complaint
-            || f.rating.is_some_and(|x| x <= 3.0);
+        let neg = f.source == cxm_core::model::FeedbackSource::Complaint || f.rating.is_some_and(|x| x <= 3.0);
         if !neg {
             continue;
         }
@@ -622,27 +455,17 @@ fn planted_6_damaged_packaging_is_rising() {
         "packaging share of negative reviews+complaints: earlier {early:.3} (n {}), last 21 days {late:.3} (n {})",
         share[0].1, share[1].1
     );
-    assert!(
-        late > 2.5 * early && late > 0.15,
-        "early {early} late {late}"
-    );
+    assert!(late > 2.5 * early && late > 0.15, "early {early} late {late}");
     // Also visible in survey comments.
     let mut sc = [(0usize, 0usize), (0usize, 0usize)];
-    for r in d
-        .responses
-        .iter()
-        .filter(|r| num(r, "nps").is_some_and(|n| n <= 8.0))
-    {
+    for r in d.responses.iter().filter(|r| num(r, "nps").is_some_and(|n| n <= 8.0)) {
         if let (Some(t), Some(lang)) = (text(r, "comment"), r.language) {
             let i = usize::from(r.submitted_at >= cut);
             sc[i].1 += 1;
             sc[i].0 += usize::from(mentions_packaging(t, lang));
         }
     }
-    let (e2, l2) = (
-        sc[0].0 as f64 / sc[0].1 as f64,
-        sc[1].0 as f64 / sc[1].1 as f64,
-    );
+    let (e2, l2) = (sc[0].0 as f64 / sc[0].1 as f64, sc[1].0 as f64 / sc[1].1 as f64);
     eprintln!("packaging share of non-promoter comments: earlier {e2:.3}, last 21 days {l2:.3}");
     assert!(l2 > 2.0 * e2, "comments early {e2} late {l2}");
 }
@@ -666,10 +489,7 @@ fn csv_rows_follow_the_header() {
             assert!(line.starts_with(&r.external_id));
         }
     }
-    assert_eq!(
-        csv_line(&["a", "b,c", "say \"hi\""]),
-        "a,\"b,c\",\"say \"\"hi\"\"\""
-    );
+    assert_eq!(csv_line(&["a", "b,c", "say \"hi\""]), "a,\"b,c\",\"say \"\"hi\"\"\"");
 }
 
 #[test]
@@ -678,19 +498,10 @@ fn rfc3339_round_trip() {
     assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
     assert_eq!(format_rfc3339(951_782_400_123), "2000-02-29T00:00:00.123Z");
     assert_eq!(format_rfc3339(-1), "1969-12-31T23:59:59.999Z");
-    for ms in [
-        0i64,
-        1,
-        951_782_400_123,
-        DEFAULT_NOW_MS + 12_345_678,
-        4_102_444_800_000,
-    ] {
+    for ms in [0i64, 1, 951_782_400_123, DEFAULT_NOW_MS + 12_345_678, 4_102_444_800_000] {
         assert_eq!(parse_rfc3339(&format_rfc3339(ms)), Some(ms));
     }
-    assert_eq!(
-        parse_rfc3339("2025-06-30T08:00:00+08:00"),
-        Some(DEFAULT_NOW_MS)
-    );
+    assert_eq!(parse_rfc3339("2025-06-30T08:00:00+08:00"), Some(DEFAULT_NOW_MS));
     assert_eq!(parse_rfc3339("2025-02-29T00:00:00Z"), None);
     assert_eq!(parse_rfc3339("garbage"), None);
     assert_eq!(parse_rfc3339("2025-06-30T00:00:00"), None);
@@ -700,12 +511,7 @@ fn rfc3339_round_trip() {
 fn extreme_configs_do_not_panic() {
     for now_ms in [i64::MIN, -1, 0, i64::MAX] {
         for rate in [f64::NAN, -3.0, f64::INFINITY, 0.0, 50.0] {
-            let cfg = DemoConfig {
-                customers: 3,
-                seed: u64::MAX,
-                responses_per_customer: rate,
-                now_ms,
-            };
+            let cfg = DemoConfig { customers: 3, seed: u64::MAX, responses_per_customer: rate, now_ms };
             let n = customers(cfg).count()
                 + responses(cfg).count()
                 + feedback(cfg).count()
@@ -722,10 +528,7 @@ fn extreme_configs_do_not_panic() {
 #[ignore]
 fn speed_one_million_responses() {
     let t0 = std::time::Instant::now();
-    let cfg = DemoConfig {
-        customers: 500_000,
-        ..DemoConfig::default()
-    };
+    let cfg = DemoConfig { customers: 500_000, ..DemoConfig::default() };
     let n = responses(cfg).count();
     let secs = t0.elapsed().as_secs_f64();
     eprintln!("{n} responses in {secs:.2} s");

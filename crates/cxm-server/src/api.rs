@@ -14,9 +14,21 @@ use utoipa::OpenApi;
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "cxm API", description = "Self-hosted customer experience management. Authenticate with `Authorization: Bearer <API key>` (create one with `cxm user apikey`)."),
+    info(
+        title = "cxm API",
+        description = "Self-hosted customer experience management. Authenticate with `Authorization: Bearer <API key>` (create one with `cxm user apikey`)."
+    ),
     paths(healthz, get_overview, bulk_import),
-    components(schemas(Health, overview::Overview, overview::Scores, overview::Estimate, overview::TouchpointScores, overview::TrendPoint, ImportSummary, RowErrorBody))
+    components(schemas(
+        Health,
+        overview::Overview,
+        overview::Scores,
+        overview::Estimate,
+        overview::TouchpointScores,
+        overview::TrendPoint,
+        ImportSummary,
+        RowErrorBody
+    ))
 )]
 pub struct ApiDoc;
 
@@ -42,7 +54,13 @@ pub struct Health {
 pub async fn healthz(State(state): State<AppState>) -> (axum::http::StatusCode, Json<Health>) {
     let ok = sqlx::query("SELECT 1").execute(&state.db.pool).await.is_ok();
     let status = if ok { axum::http::StatusCode::OK } else { axum::http::StatusCode::SERVICE_UNAVAILABLE };
-    (status, Json(Health { status: if ok { "ok" } else { "degraded" }.into(), database: if ok { "ok" } else { "unreachable" }.into() }))
+    (
+        status,
+        Json(Health {
+            status: if ok { "ok" } else { "degraded" }.into(),
+            database: if ok { "ok" } else { "unreachable" }.into(),
+        }),
+    )
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -56,7 +74,11 @@ pub struct OverviewParams {
 /// NPS, CSAT and CES in total and per touchpoint with 95 % intervals, base sizes
 /// and significance against the rest; weekly NPS trend.
 #[utoipa::path(get, path = "/api/v1/overview", params(OverviewParams), responses((status = 200, body = overview::Overview), (status = 401), (status = 422)))]
-async fn get_overview(State(state): State<AppState>, ApiUser(user): ApiUser, Query(p): Query<OverviewParams>) -> AppResult<Json<overview::Overview>> {
+async fn get_overview(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(p): Query<OverviewParams>,
+) -> AppResult<Json<overview::Overview>> {
     let days = p.days.unwrap_or(90);
     if !(0..=3660).contains(&days) {
         return Err(AppError::validation("days", "must be between 0 and 3660"));
@@ -93,7 +115,11 @@ impl From<ImportReport> for ImportSummary {
             written: r.written,
             duplicates: r.duplicates,
             error_count: r.error_count,
-            errors: r.errors.into_iter().map(|e| RowErrorBody { line: e.line, field: e.field, reason: e.reason }).collect(),
+            errors: r
+                .errors
+                .into_iter()
+                .map(|e| RowErrorBody { line: e.line, field: e.field, reason: e.reason })
+                .collect(),
         }
     }
 }
@@ -103,7 +129,12 @@ impl From<ImportReport> for ImportSummary {
 #[utoipa::path(post, path = "/api/v1/import/{kind}", params(("kind" = String, Path, description = "customers, responses, feedback, events or odata")),
     request_body(content = String, content_type = "application/x-ndjson"),
     responses((status = 200, body = ImportSummary), (status = 401), (status = 422), (status = 413)))]
-async fn bulk_import(State(state): State<AppState>, ApiUser(user): ApiUser, Path(kind): Path<String>, body: Bytes) -> AppResult<Json<ImportSummary>> {
+async fn bulk_import(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(kind): Path<String>,
+    body: Bytes,
+) -> AppResult<Json<ImportSummary>> {
     let kind: ImportKind = kind.parse().map_err(|e: String| AppError::validation("kind", e))?;
     if matches!(user.role, cxm_core::model::Role::Viewer) {
         return Err(AppError::Forbidden("viewers cannot import".into()));
@@ -114,6 +145,13 @@ async fn bulk_import(State(state): State<AppState>, ApiUser(user): ApiUser, Path
     let source = cxm_store::import::source::JsonLinesSource::new(std::io::Cursor::new(body.to_vec()));
     let mut importer = Importer::new(&state.db, user.workspace_id).await?;
     let report = importer.import_source(kind, Box::new(source), None).await?;
-    cxm_store::auth::audit(&state.db, user.workspace_id, Some(user.id), "import", &serde_json::json!({"kind": kind.as_str(), "written": report.written, "errors": report.error_count})).await?;
+    cxm_store::auth::audit(
+        &state.db,
+        user.workspace_id,
+        Some(user.id),
+        "import",
+        &serde_json::json!({"kind": kind.as_str(), "written": report.written, "errors": report.error_count}),
+    )
+    .await?;
     Ok(Json(report.into()))
 }

@@ -78,11 +78,12 @@ impl IntoResponse for AppError {
         if let AppError::Validation { field, message } = &self {
             body["errors"] = json!({ field: [message] });
         }
-        let mut resp = (status, [(axum::http::header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response();
-        if let AppError::RateLimited(secs) = self {
-            if let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string()) {
-                resp.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
-            }
+        let mut resp = (status, [(axum::http::header::CONTENT_TYPE, "application/problem+json")], body.to_string())
+            .into_response();
+        if let AppError::RateLimited(secs) = self
+            && let Ok(v) = axum::http::HeaderValue::from_str(&secs.to_string())
+        {
+            resp.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
         }
         resp
     }

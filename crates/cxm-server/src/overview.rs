@@ -3,7 +3,9 @@
 //! Read from the daily rollups only (no raw-row scans).
 
 use cxm_core::model::QuestionKind;
-use cxm_core::stats::{self, benjamini_hochberg, mean_from_moments, nps_from_counts, share_from_counts, z_test_from_estimates};
+use cxm_core::stats::{
+    self, benjamini_hochberg, mean_from_moments, nps_from_counts, share_from_counts, z_test_from_estimates,
+};
 use cxm_store::metrics::{self, Moments};
 use cxm_store::{Db, Result, setup};
 use serde::Serialize;
@@ -39,6 +41,7 @@ pub struct Scores {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TouchpointScores {
     pub key: String,
+    /// Touchpoint, journey and stage names in the requested language.
     pub name: String,
     pub journey: String,
     pub stage: String,
@@ -71,7 +74,15 @@ fn nps_estimate(m: &Moments) -> Option<stats::NpsSummary> {
 }
 
 fn nps_view(s: &stats::NpsSummary) -> Estimate {
-    Estimate { value: s.nps, lower: s.ci95.lower, upper: s.ci95.upper, n: s.n as i64, low_base: s.low_base, significance: None, p_adjusted: None }
+    Estimate {
+        value: s.nps,
+        lower: s.ci95.lower,
+        upper: s.ci95.upper,
+        n: s.n as i64,
+        low_base: s.low_base,
+        significance: None,
+        p_adjusted: None,
+    }
 }
 
 fn share_view(m: &Moments) -> Option<Estimate> {
@@ -90,7 +101,15 @@ fn share_view(m: &Moments) -> Option<Estimate> {
 fn mean_view(m: &Moments) -> Option<Estimate> {
     let s = mean_from_moments(m.n.max(0) as u64, m.sum, m.sum_squares).ok()?;
     let ci = s.ci95.unwrap_or(stats::Interval { lower: s.mean, upper: s.mean });
-    Some(Estimate { value: s.mean, lower: ci.lower, upper: ci.upper, n: m.n, low_base: s.low_base, significance: None, p_adjusted: None })
+    Some(Estimate {
+        value: s.mean,
+        lower: ci.lower,
+        upper: ci.upper,
+        n: m.n,
+        low_base: s.low_base,
+        significance: None,
+        p_adjusted: None,
+    })
 }
 
 fn total_of(rows: &[(i64, Moments)]) -> Moments {
@@ -106,7 +125,13 @@ fn mark_nps_significance(rows: &mut [TouchpointScores], by_tp: &HashMap<i64, Mom
     let mut tests = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let Some(m) = by_tp.get(id) else { continue };
-        let rest = Moments { n: total.n - m.n, sum: 0.0, sum_squares: 0.0, n_top: total.n_top - m.n_top, n_bottom: total.n_bottom - m.n_bottom };
+        let rest = Moments {
+            n: total.n - m.n,
+            sum: 0.0,
+            sum_squares: 0.0,
+            n_top: total.n_top - m.n_top,
+            n_bottom: total.n_bottom - m.n_bottom,
+        };
         let (Some(a), Some(b)) = (nps_estimate(m), nps_estimate(&rest)) else { continue };
         if let Ok(z) = z_test_from_estimates(a.nps, a.se, b.nps, b.se) {
             tests.push((i, z.p_value, a.nps > b.nps));
@@ -153,8 +178,8 @@ pub async fn build(db: &Db, workspace_id: i64, days: i64, zh: bool) -> Result<Ov
         rows.push(TouchpointScores {
             key: t.key.clone(),
             name: if zh { t.name_zh.clone() } else { t.name_en.clone() },
-            journey: t.journey_key.clone(),
-            stage: t.stage_key.clone(),
+            journey: if zh { t.journey_zh.clone() } else { t.journey_en.clone() },
+            stage: if zh { t.stage_zh.clone() } else { t.stage_en.clone() },
             scores,
         });
         ids.push(t.id);

@@ -4,11 +4,11 @@ use crate::auth::{self, PRE_CSRF_COOKIE, SESSION_COOKIE, SESSION_TTL_MS, WebUser
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Locale, t};
 use crate::{AppState, overview};
+use axum::Router;
 use axum::extract::{ConnectInfo, Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use axum::Router;
 use serde::Deserialize;
 use std::net::SocketAddr;
 
@@ -34,7 +34,9 @@ fn page_locale(headers: &HeaderMap, query: Option<&str>) -> Locale {
     query
         .and_then(Locale::parse)
         .or_else(|| auth::cookie(headers, "cxm_lang").as_deref().and_then(Locale::parse))
-        .unwrap_or_else(|| Locale::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok())))
+        .unwrap_or_else(|| {
+            Locale::from_accept_language(headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
+        })
 }
 
 #[derive(Deserialize)]
@@ -42,7 +44,11 @@ struct LoginQuery {
     lang: Option<String>,
 }
 
-async fn login_page(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<LoginQuery>) -> AppResult<Response> {
+async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> AppResult<Response> {
     let locale = page_locale(&headers, q.lang.as_deref());
     login_form(&state, locale, None, "").await
 }
@@ -104,7 +110,14 @@ async fn login(
         return login_form(&state, locale, Some(t(locale, "login.failed")), &form.email).await;
     };
     let (token, _csrf) = cxm_store::auth::create_session(&state.db, user.id, SESSION_TTL_MS).await?;
-    cxm_store::auth::audit(&state.db, user.workspace_id, Some(user.id), "login", &serde_json::json!({"ip": peer.ip().to_string()})).await?;
+    cxm_store::auth::audit(
+        &state.db,
+        user.workspace_id,
+        Some(user.id),
+        "login",
+        &serde_json::json!({"ip": peer.ip().to_string()}),
+    )
+    .await?;
     let mut resp = Redirect::to("/app/").into_response();
     let cookie = set_cookie(SESSION_COOKIE, &token, SESSION_TTL_MS / 1000, state.config.secure_cookies);
     resp.headers_mut().append(header::SET_COOKIE, cookie.parse().map_err(|_| AppError::Internal("cookie".into()))?);
@@ -112,7 +125,8 @@ async fn login(
 }
 
 /// A valid Argon2 hash of a random string, for constant-time failure paths.
-const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3Lr6BSs3m2N6Fa4/9ckmVS9WzgnvHSdHuJtf5u6yT+E";
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$3Lr6BSs3m2N6Fa4/9ckmVS9WzgnvHSdHuJtf5u6yT+E";
 
 #[derive(Deserialize)]
 struct CsrfForm {
@@ -124,7 +138,12 @@ fn check_csrf(session: &cxm_store::auth::Session, sent: &str) -> AppResult<()> {
     if same_token(&session.csrf_token, sent) { Ok(()) } else { Err(AppError::Forbidden("invalid CSRF token".into())) }
 }
 
-async fn logout(State(state): State<AppState>, headers: HeaderMap, WebUser(session): WebUser, Form(form): Form<CsrfForm>) -> AppResult<Response> {
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    WebUser(session): WebUser,
+    Form(form): Form<CsrfForm>,
+) -> AppResult<Response> {
     check_csrf(&session, &form.csrf)?;
     if let Some(token) = auth::cookie(&headers, SESSION_COOKIE) {
         cxm_store::auth::delete_session(&state.db, &token).await?;
@@ -135,9 +154,17 @@ async fn logout(State(state): State<AppState>, headers: HeaderMap, WebUser(sessi
     Ok(resp)
 }
 
-async fn switch_locale(State(state): State<AppState>, WebUser(session): WebUser, Form(form): Form<CsrfForm>) -> AppResult<Response> {
+async fn switch_locale(
+    State(state): State<AppState>,
+    WebUser(session): WebUser,
+    Form(form): Form<CsrfForm>,
+) -> AppResult<Response> {
     check_csrf(&session, &form.csrf)?;
-    let locale = form.locale.as_deref().and_then(Locale::parse).ok_or_else(|| AppError::validation("locale", "must be zh or en"))?;
+    let locale = form
+        .locale
+        .as_deref()
+        .and_then(Locale::parse)
+        .ok_or_else(|| AppError::validation("locale", "must be zh or en"))?;
     cxm_store::auth::set_locale(&state.db, session.user.id, locale.code()).await?;
     Ok(Redirect::to("/app/").into_response())
 }
@@ -147,7 +174,11 @@ struct OverviewQuery {
     days: Option<i64>,
 }
 
-async fn overview_page(State(state): State<AppState>, WebUser(session): WebUser, Query(q): Query<OverviewQuery>) -> AppResult<Html<String>> {
+async fn overview_page(
+    State(state): State<AppState>,
+    WebUser(session): WebUser,
+    Query(q): Query<OverviewQuery>,
+) -> AppResult<Html<String>> {
     let locale = Locale::parse(&session.user.locale).unwrap_or(Locale::Zh);
     let days = q.days.unwrap_or(90);
     if !(0..=3660).contains(&days) {
@@ -174,15 +205,33 @@ struct Asset {
 
 const ASSETS: &[Asset] = &[
     Asset { path: "app.css", mime: "text/css; charset=utf-8", body: include_bytes!("../assets/app.css") },
-    Asset { path: "overview.js", mime: "text/javascript; charset=utf-8", body: include_bytes!("../assets/overview.js") },
-    Asset { path: "vendor/echarts/echarts.min.js", mime: "text/javascript; charset=utf-8", body: include_bytes!("../assets/vendor/echarts/echarts.min.js") },
-    Asset { path: "vendor/echarts/LICENSE", mime: "text/plain; charset=utf-8", body: include_bytes!("../assets/vendor/echarts/LICENSE") },
-    Asset { path: "vendor/echarts/NOTICE", mime: "text/plain; charset=utf-8", body: include_bytes!("../assets/vendor/echarts/NOTICE") },
+    Asset {
+        path: "overview.js",
+        mime: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/overview.js"),
+    },
+    Asset {
+        path: "vendor/echarts/echarts.min.js",
+        mime: "text/javascript; charset=utf-8",
+        body: include_bytes!("../assets/vendor/echarts/echarts.min.js"),
+    },
+    Asset {
+        path: "vendor/echarts/LICENSE",
+        mime: "text/plain; charset=utf-8",
+        body: include_bytes!("../assets/vendor/echarts/LICENSE"),
+    },
+    Asset {
+        path: "vendor/echarts/NOTICE",
+        mime: "text/plain; charset=utf-8",
+        body: include_bytes!("../assets/vendor/echarts/NOTICE"),
+    },
 ];
 
 async fn asset(axum::extract::Path(path): axum::extract::Path<String>) -> Response {
     match ASSETS.iter().find(|a| a.path == path) {
-        Some(a) => ([(header::CONTENT_TYPE, a.mime), (header::CACHE_CONTROL, "public, max-age=3600")], a.body).into_response(),
+        Some(a) => {
+            ([(header::CONTENT_TYPE, a.mime), (header::CACHE_CONTROL, "public, max-age=3600")], a.body).into_response()
+        }
         None => AppError::NotFound(format!("asset '{path}'")).into_response(),
     }
 }

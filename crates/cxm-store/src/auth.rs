@@ -19,12 +19,20 @@ pub struct User {
 fn normalize_email(email: &str) -> Result<String> {
     let e = email.trim().to_lowercase();
     let valid = e.len() <= 254
-        && e.split_once('@').is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.'))
+        && e.split_once('@')
+            .is_some_and(|(local, domain)| !local.is_empty() && domain.contains('.') && !domain.starts_with('.'))
         && !e.chars().any(char::is_whitespace);
     if valid { Ok(e) } else { Err(StoreError::Invalid(format!("'{email}' is not an email address"))) }
 }
 
-pub async fn create_user(db: &Db, workspace_id: i64, email: &str, name: &str, password_hash: &str, role: Role) -> Result<i64> {
+pub async fn create_user(
+    db: &Db,
+    workspace_id: i64,
+    email: &str,
+    name: &str,
+    password_hash: &str,
+    role: Role,
+) -> Result<i64> {
     let email = normalize_email(email)?;
     let row = sqlx::query("INSERT INTO users (workspace_id, email, name, password_hash, role, created_at) VALUES ($1,$2,$3,$4,$5,$6) ON CONFLICT (email) DO NOTHING RETURNING id")
         .bind(workspace_id).bind(&email).bind(name).bind(password_hash).bind(role.as_str()).bind(now_ms())
@@ -35,13 +43,18 @@ pub async fn create_user(db: &Db, workspace_id: i64, email: &str, name: &str, pa
 pub async fn set_password(db: &Db, email: &str, password_hash: &str) -> Result<()> {
     let email = normalize_email(email)?;
     let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2")
-        .bind(password_hash).bind(&email).execute(&db.pool).await?;
+        .bind(password_hash)
+        .bind(&email)
+        .execute(&db.pool)
+        .await?;
     if done.rows_affected() == 0 {
         return Err(StoreError::NotFound(format!("user '{email}'")));
     }
     // A changed password ends every open session of that user.
     sqlx::query("DELETE FROM sessions WHERE user_id IN (SELECT id FROM users WHERE email = $1)")
-        .bind(&email).execute(&db.pool).await?;
+        .bind(&email)
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }
 
@@ -83,9 +96,16 @@ pub async fn create_session(db: &Db, user_id: i64, ttl_ms: i64) -> Result<(Strin
     let token = random_token(32)?;
     let csrf = random_token(32)?;
     let now = now_ms();
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1,$2,$3,$4,$5)")
-        .bind(token_hash(&token)).bind(user_id).bind(&csrf).bind(now).bind(now + ttl_ms)
-        .execute(&db.pool).await?;
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at) VALUES ($1,$2,$3,$4,$5)",
+    )
+    .bind(token_hash(&token))
+    .bind(user_id)
+    .bind(&csrf)
+    .bind(now)
+    .bind(now + ttl_ms)
+    .execute(&db.pool)
+    .await?;
     Ok((token, csrf))
 }
 
@@ -94,7 +114,8 @@ pub async fn session(db: &Db, token: &str) -> Result<Option<Session>> {
         "SELECT {USER_COLUMNS}, s.csrf_token FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0"
     );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash(token)).bind(now_ms()).fetch_optional(&db.pool).await?;
+    let row =
+        sqlx::query(sqlx::AssertSqlSafe(sql)).bind(token_hash(token)).bind(now_ms()).fetch_optional(&db.pool).await?;
     match row {
         None => Ok(None),
         Some(r) => Ok(Some(Session { user: user_from_row(&r)?, csrf_token: r.get(7) })),
@@ -118,9 +139,17 @@ pub async fn set_locale(db: &Db, user_id: i64, locale: &str) -> Result<()> {
 pub async fn create_api_key(db: &Db, user: &User, name: &str) -> Result<String> {
     let prefix = random_token(4)?;
     let secret = format!("cxm_{prefix}_{}", random_token(24)?);
-    sqlx::query("INSERT INTO api_keys (workspace_id, user_id, name, prefix, key_hash, created_at) VALUES ($1,$2,$3,$4,$5,$6)")
-        .bind(user.workspace_id).bind(user.id).bind(name).bind(&prefix).bind(token_hash(&secret)).bind(now_ms())
-        .execute(&db.pool).await?;
+    sqlx::query(
+        "INSERT INTO api_keys (workspace_id, user_id, name, prefix, key_hash, created_at) VALUES ($1,$2,$3,$4,$5,$6)",
+    )
+    .bind(user.workspace_id)
+    .bind(user.id)
+    .bind(name)
+    .bind(&prefix)
+    .bind(token_hash(&secret))
+    .bind(now_ms())
+    .execute(&db.pool)
+    .await?;
     Ok(secret)
 }
 
@@ -134,9 +163,20 @@ pub async fn user_by_api_key(db: &Db, secret: &str) -> Result<Option<User>> {
     row.as_ref().map(user_from_row).transpose()
 }
 
-pub async fn audit(db: &Db, workspace_id: i64, user_id: Option<i64>, action: &str, detail: &serde_json::Value) -> Result<()> {
+pub async fn audit(
+    db: &Db,
+    workspace_id: i64,
+    user_id: Option<i64>,
+    action: &str,
+    detail: &serde_json::Value,
+) -> Result<()> {
     sqlx::query("INSERT INTO audit_log (workspace_id, user_id, action, detail, created_at) VALUES ($1,$2,$3,$4,$5)")
-        .bind(workspace_id).bind(user_id).bind(action).bind(detail.to_string()).bind(now_ms())
-        .execute(&db.pool).await?;
+        .bind(workspace_id)
+        .bind(user_id)
+        .bind(action)
+        .bind(detail.to_string())
+        .bind(now_ms())
+        .execute(&db.pool)
+        .await?;
     Ok(())
 }

@@ -28,13 +28,25 @@ impl Moments {
 }
 
 fn moments(r: &sqlx::any::AnyRow, at: usize) -> Moments {
-    Moments { n: r.get(at), sum: r.get(at + 1), sum_squares: r.get(at + 2), n_top: r.get(at + 3), n_bottom: r.get(at + 4) }
+    Moments {
+        n: r.get(at),
+        sum: r.get(at + 1),
+        sum_squares: r.get(at + 2),
+        n_top: r.get(at + 3),
+        n_bottom: r.get(at + 4),
+    }
 }
 
 const SUMS: &str = "CAST(SUM(m.n) AS BIGINT), CAST(SUM(m.sum_value) AS DOUBLE PRECISION), CAST(SUM(m.sum_squares) AS DOUBLE PRECISION), CAST(SUM(m.n_top) AS BIGINT), CAST(SUM(m.n_bottom) AS BIGINT)";
 
 /// Per touchpoint (0 = none) for all questions of `kind`, days in `[from_day, to_day]`.
-pub async fn by_touchpoint(db: &Db, workspace_id: i64, kind: QuestionKind, from_day: i64, to_day: i64) -> Result<Vec<(i64, Moments)>> {
+pub async fn by_touchpoint(
+    db: &Db,
+    workspace_id: i64,
+    kind: QuestionKind,
+    from_day: i64,
+    to_day: i64,
+) -> Result<Vec<(i64, Moments)>> {
     let sql = format!(
         "SELECT m.touchpoint_id, {SUMS} FROM metric_daily m JOIN questions q ON q.id = m.question_id \
          WHERE m.workspace_id = $1 AND q.kind = $2 AND m.day BETWEEN $3 AND $4 GROUP BY m.touchpoint_id ORDER BY m.touchpoint_id"
@@ -51,7 +63,14 @@ pub async fn by_touchpoint(db: &Db, workspace_id: i64, kind: QuestionKind, from_
 
 /// Per period of `period_days` days (aligned so the last period ends at
 /// `to_day`), all touchpoints, for questions of `kind`.
-pub async fn trend(db: &Db, workspace_id: i64, kind: QuestionKind, from_day: i64, to_day: i64, period_days: i64) -> Result<Vec<(i64, Moments)>> {
+pub async fn trend(
+    db: &Db,
+    workspace_id: i64,
+    kind: QuestionKind,
+    from_day: i64,
+    to_day: i64,
+    period_days: i64,
+) -> Result<Vec<(i64, Moments)>> {
     let period = period_days.max(1);
     let sql = format!(
         "SELECT m.day, {SUMS} FROM metric_daily m JOIN questions q ON q.id = m.question_id \
@@ -78,7 +97,10 @@ pub async fn trend(db: &Db, workspace_id: i64, kind: QuestionKind, from_day: i64
 
 /// The last day with data, if any (dashboards default to the 90 days before it).
 pub async fn last_day(db: &Db, workspace_id: i64) -> Result<Option<i64>> {
-    let row = sqlx::query("SELECT MAX(day) FROM metric_daily WHERE workspace_id = $1").bind(workspace_id).fetch_one(&db.pool).await?;
+    let row = sqlx::query("SELECT MAX(day) FROM metric_daily WHERE workspace_id = $1")
+        .bind(workspace_id)
+        .fetch_one(&db.pool)
+        .await?;
     Ok(row.try_get::<Option<i64>, _>(0).ok().flatten())
 }
 
@@ -107,7 +129,9 @@ pub async fn rebuild(db: &Db, workspace_id: i64) -> Result<()> {
         while let Some(r) = rows.try_next().await? {
             let survey_id: i64 = r.get(0);
             let answers: String = r.get(3);
-            let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&answers) else { continue };
+            let Ok(serde_json::Value::Object(map)) = serde_json::from_str::<serde_json::Value>(&answers) else {
+                continue;
+            };
             for (key, value) in map {
                 let (Some(v), Some((qid, scale))) = (value.as_f64(), scales.get(&(survey_id, key))) else { continue };
                 crate::import::add_to_rollup(&mut agg, (*qid, r.get(1), crate::day_of(r.get(2))), scale, v);
@@ -122,5 +146,9 @@ pub async fn rebuild(db: &Db, workspace_id: i64) -> Result<()> {
 }
 
 pub async fn count_responses(db: &Db, workspace_id: i64) -> Result<i64> {
-    Ok(sqlx::query("SELECT COUNT(*) FROM responses WHERE workspace_id = $1").bind(workspace_id).fetch_one(&db.pool).await?.get(0))
+    Ok(sqlx::query("SELECT COUNT(*) FROM responses WHERE workspace_id = $1")
+        .bind(workspace_id)
+        .fetch_one(&db.pool)
+        .await?
+        .get(0))
 }

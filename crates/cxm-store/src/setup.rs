@@ -9,9 +9,7 @@ use sqlx::Row;
 /// The id of the workspace with `slug`, creating it when missing.
 pub async fn ensure_workspace(db: &Db, slug: &str, name: &str) -> Result<i64> {
     if slug.is_empty() || slug.len() > 64 || !slug.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return Err(StoreError::Invalid(format!(
-            "workspace slug '{slug}' must be 1–64 letters, digits, '-' or '_'"
-        )));
+        return Err(StoreError::Invalid(format!("workspace slug '{slug}' must be 1–64 letters, digits, '-' or '_'")));
     }
     sqlx::query("INSERT INTO workspaces (slug, name, created_at) VALUES ($1, $2, $3) ON CONFLICT (slug) DO NOTHING")
         .bind(slug)
@@ -48,9 +46,7 @@ fn validate_key(what: &str, key: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(StoreError::Invalid(format!(
-            "{what} key '{key}' must be 1–64 lowercase letters, digits, '_' or '-'"
-        )))
+        Err(StoreError::Invalid(format!("{what} key '{key}' must be 1–64 lowercase letters, digits, '_' or '-'")))
     }
 }
 
@@ -62,14 +58,18 @@ fn validate_survey(s: &SurveySpec) -> Result<()> {
         if !seen.insert(q.key.as_str()) {
             return Err(StoreError::Invalid(format!("survey '{}': question key '{}' appears twice", s.key, q.key)));
         }
-        if let (Some(lo), Some(hi)) = (q.scale_min, q.scale_max) {
-            if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-                return Err(StoreError::Invalid(format!("question '{}': scale {lo}..{hi} is not a range", q.key)));
-            }
+        if let (Some(lo), Some(hi)) = (q.scale_min, q.scale_max)
+            && !(lo.is_finite() && hi.is_finite() && lo < hi)
+        {
+            return Err(StoreError::Invalid(format!("question '{}': scale {lo}..{hi} is not a range", q.key)));
         }
-        let scored = matches!(q.kind, QuestionKind::Csat | QuestionKind::Ces | QuestionKind::Rating | QuestionKind::Matrix);
+        let scored =
+            matches!(q.kind, QuestionKind::Csat | QuestionKind::Ces | QuestionKind::Rating | QuestionKind::Matrix);
         if scored && (q.scale_min.is_none() || q.scale_max.is_none()) {
-            return Err(StoreError::Invalid(format!("question '{}': a {} question needs scale_min and scale_max", q.key, q.kind)));
+            return Err(StoreError::Invalid(format!(
+                "question '{}': a {} question needs scale_min and scale_max",
+                q.key, q.kind
+            )));
         }
     }
     Ok(())
@@ -102,13 +102,21 @@ pub async fn apply_setup(db: &Db, workspace_id: i64, setup: &WorkspaceSetup) -> 
             .bind(workspace_id).bind(&j.key).bind(&j.name_en).bind(&j.name_zh)
             .execute(&mut *tx).await?;
         let journey_id: i64 = sqlx::query("SELECT id FROM journeys WHERE workspace_id = $1 AND key = $2")
-            .bind(workspace_id).bind(&j.key).fetch_one(&mut *tx).await?.get(0);
+            .bind(workspace_id)
+            .bind(&j.key)
+            .fetch_one(&mut *tx)
+            .await?
+            .get(0);
         for (pos, s) in j.stages.iter().enumerate() {
             sqlx::query("INSERT INTO stages (journey_id, key, name_en, name_zh, position) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (journey_id, key) DO UPDATE SET name_en = excluded.name_en, name_zh = excluded.name_zh, position = excluded.position")
                 .bind(journey_id).bind(&s.key).bind(&s.name_en).bind(&s.name_zh).bind(pos as i64)
                 .execute(&mut *tx).await?;
             let stage_id: i64 = sqlx::query("SELECT id FROM stages WHERE journey_id = $1 AND key = $2")
-                .bind(journey_id).bind(&s.key).fetch_one(&mut *tx).await?.get(0);
+                .bind(journey_id)
+                .bind(&s.key)
+                .fetch_one(&mut *tx)
+                .await?
+                .get(0);
             for t in &s.touchpoints {
                 tp_position += 1;
                 sqlx::query("INSERT INTO touchpoints (workspace_id, stage_id, key, name_en, name_zh, channel, owner_team, improvement_cost, pyramid_layer, position) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (workspace_id, key) DO UPDATE SET stage_id = excluded.stage_id, name_en = excluded.name_en, name_zh = excluded.name_zh, channel = excluded.channel, owner_team = excluded.owner_team, improvement_cost = excluded.improvement_cost, pyramid_layer = excluded.pyramid_layer, position = excluded.position")
@@ -130,18 +138,35 @@ pub async fn apply_setup(db: &Db, workspace_id: i64, setup: &WorkspaceSetup) -> 
             .bind(workspace_id).bind(&s.key).bind(&s.name_en).bind(&s.name_zh).bind(now)
             .execute(&mut *tx).await?;
         let row = sqlx::query("SELECT id, current_version FROM surveys WHERE workspace_id = $1 AND key = $2")
-            .bind(workspace_id).bind(&s.key).fetch_one(&mut *tx).await?;
+            .bind(workspace_id)
+            .bind(&s.key)
+            .fetch_one(&mut *tx)
+            .await?;
         let (survey_id, current): (i64, i64) = (row.get(0), row.get(1));
-        let existing: Option<String> = sqlx::query("SELECT definition FROM survey_versions WHERE survey_id = $1 AND version = $2")
-            .bind(survey_id).bind(current).fetch_optional(&mut *tx).await?.map(|r| r.get(0));
+        let existing: Option<String> =
+            sqlx::query("SELECT definition FROM survey_versions WHERE survey_id = $1 AND version = $2")
+                .bind(survey_id)
+                .bind(current)
+                .fetch_optional(&mut *tx)
+                .await?
+                .map(|r| r.get(0));
         let version = match existing {
             None => current,
             Some(d) if d == definition => continue,
             Some(_) => current + 1,
         };
         sqlx::query("INSERT INTO survey_versions (survey_id, version, definition, created_at) VALUES ($1,$2,$3,$4)")
-            .bind(survey_id).bind(version).bind(&definition).bind(now).execute(&mut *tx).await?;
-        sqlx::query("UPDATE surveys SET current_version = $1 WHERE id = $2").bind(version).bind(survey_id).execute(&mut *tx).await?;
+            .bind(survey_id)
+            .bind(version)
+            .bind(&definition)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE surveys SET current_version = $1 WHERE id = $2")
+            .bind(version)
+            .bind(survey_id)
+            .execute(&mut *tx)
+            .await?;
         for (pos, q) in s.questions.iter().enumerate() {
             let options = serde_json::to_string(&q.options).map_err(|e| StoreError::Invalid(e.to_string()))?;
             sqlx::query("INSERT INTO questions (survey_id, key, kind, label_en, label_zh, scale_min, scale_max, dimension, options, required, position) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (survey_id, key) DO UPDATE SET kind = excluded.kind, label_en = excluded.label_en, label_zh = excluded.label_zh, scale_min = excluded.scale_min, scale_max = excluded.scale_max, dimension = excluded.dimension, options = excluded.options, required = excluded.required, position = excluded.position")
@@ -178,8 +203,12 @@ pub struct SurveyInfo {
 }
 
 pub async fn surveys(db: &Db, workspace_id: i64) -> Result<Vec<SurveyInfo>> {
-    let rows = sqlx::query("SELECT id, key, name_en, name_zh, current_version FROM surveys WHERE workspace_id = $1 ORDER BY id")
-        .bind(workspace_id).fetch_all(&db.pool).await?;
+    let rows = sqlx::query(
+        "SELECT id, key, name_en, name_zh, current_version FROM surveys WHERE workspace_id = $1 ORDER BY id",
+    )
+    .bind(workspace_id)
+    .fetch_all(&db.pool)
+    .await?;
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
         let id: i64 = r.get(0);
@@ -213,11 +242,15 @@ pub struct TouchpointInfo {
     pub journey_key: String,
     pub stage_key: String,
     pub improvement_cost: f64,
+    pub journey_en: String,
+    pub journey_zh: String,
+    pub stage_en: String,
+    pub stage_zh: String,
 }
 
 pub async fn touchpoints(db: &Db, workspace_id: i64) -> Result<Vec<TouchpointInfo>> {
     let rows = sqlx::query(
-        "SELECT t.id, t.key, t.name_en, t.name_zh, t.channel, j.key, s.key, t.improvement_cost \
+        "SELECT t.id, t.key, t.name_en, t.name_zh, t.channel, j.key, s.key, t.improvement_cost, j.name_en, j.name_zh, s.name_en, s.name_zh \
          FROM touchpoints t JOIN stages s ON s.id = t.stage_id JOIN journeys j ON j.id = s.journey_id \
          WHERE t.workspace_id = $1 ORDER BY j.id, s.position, t.position",
     )
@@ -235,6 +268,10 @@ pub async fn touchpoints(db: &Db, workspace_id: i64) -> Result<Vec<TouchpointInf
             journey_key: r.get(5),
             stage_key: r.get(6),
             improvement_cost: r.get(7),
+            journey_en: r.get(8),
+            journey_zh: r.get(9),
+            stage_en: r.get(10),
+            stage_zh: r.get(11),
         })
         .collect())
 }

@@ -22,7 +22,11 @@ enum Cleanup {
 }
 
 fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}_{}", std::process::id(), crate::random_token(6).unwrap_or_else(|_| crate::now_ms().to_string()))
+    format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        crate::random_token(6).unwrap_or_else(|_| crate::now_ms().to_string())
+    )
 }
 
 pub async fn sqlite() -> Result<TestDb> {
@@ -49,7 +53,9 @@ pub async fn postgres() -> Option<TestDb> {
             if std::env::var_os("CI").is_some() {
                 panic!("CI is set and PostgreSQL at {admin_url} is unreachable: {e}");
             }
-            eprintln!("note: PostgreSQL at {admin_url} unreachable ({e}); PostgreSQL half of this test skipped outside CI");
+            eprintln!(
+                "note: PostgreSQL at {admin_url} unreachable ({e}); PostgreSQL half of this test skipped outside CI"
+            );
             return None;
         }
     };
@@ -85,8 +91,12 @@ impl TestDb {
                 let _ = std::fs::remove_dir_all(dir);
             }
             Cleanup::Postgres(name) => {
-                if let Ok(admin) = sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&postgres_admin_url()).await {
-                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&admin).await;
+                if let Ok(admin) =
+                    sqlx::any::AnyPoolOptions::new().max_connections(1).connect(&postgres_admin_url()).await
+                {
+                    let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+                        .execute(&admin)
+                        .await;
                     admin.close().await;
                 }
             }

@@ -42,7 +42,13 @@ fn setup_spec() -> WorkspaceSetup {
                     .collect(),
             }],
         }],
-        segments: vec![SegmentSpec { key: "ta".into(), name_en: "TA".into(), name_zh: "目标".into(), rule: "".into(), is_ta: true }],
+        segments: vec![SegmentSpec {
+            key: "ta".into(),
+            name_en: "TA".into(),
+            name_zh: "目标".into(),
+            rule: "".into(),
+            is_ta: true,
+        }],
         surveys: vec![SurveySpec {
             key: "rel".into(),
             name_en: "Relationship".into(),
@@ -57,7 +63,8 @@ fn setup_spec() -> WorkspaceSetup {
 }
 
 fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cxm_import_{}_{}", std::process::id(), cxm_store::random_token(4).unwrap()));
+    let dir =
+        std::env::temp_dir().join(format!("cxm_import_{}_{}", std::process::id(), cxm_store::random_token(4).unwrap()));
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, contents).unwrap();
@@ -94,13 +101,26 @@ async fn responses_csv_good_rows_go_in_bad_rows_are_reported_and_reimport_adds_n
         assert_eq!(report.written, 3, "{}: {:?}", t.label, report.errors);
         assert_eq!(report.error_count, 4);
         let described: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
-        assert!(described.iter().any(|e| e.contains("line 5") && e.contains("touchpoint") && e.contains("nowhere")), "{described:?}");
-        assert!(described.iter().any(|e| e.contains("line 6") && e.contains("'nps'") && e.contains("outside the scale")), "{described:?}");
+        assert!(
+            described.iter().any(|e| e.contains("line 5") && e.contains("touchpoint") && e.contains("nowhere")),
+            "{described:?}"
+        );
+        assert!(
+            described.iter().any(|e| e.contains("line 6") && e.contains("'nps'") && e.contains("outside the scale")),
+            "{described:?}"
+        );
         assert!(described.iter().any(|e| e.contains("line 7") && e.contains("submitted_at")), "{described:?}");
         assert!(described.iter().any(|e| e.contains("line 8") && e.contains("'csat'")), "{described:?}");
         assert_eq!(count(db, "responses").await, 3);
-        let answers: String = sqlx::query("SELECT answers FROM responses WHERE external_id = 'R1'").fetch_one(&db.pool).await.unwrap().get(0);
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&answers).unwrap(), serde_json::json!({"nps": 10.0, "csat": 5.0, "comment": "快递很快"}));
+        let answers: String = sqlx::query("SELECT answers FROM responses WHERE external_id = 'R1'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&answers).unwrap(),
+            serde_json::json!({"nps": 10.0, "csat": 5.0, "comment": "快递很快"})
+        );
         // Unknown customers become minimal customer records.
         assert_eq!(count(db, "customers").await, 2);
 
@@ -152,20 +172,29 @@ async fn bad_utf8_huge_fields_and_malformed_json_are_row_errors() {
         let report = import_file(db, ws, ImportKind::Customers, &temp_file("c.csv", &csv), None).await.unwrap();
         assert_eq!(report.written, 1, "{}: {:?}", t.label, report.errors);
         assert!(report.errors[0].to_string().contains("line 2, field 'name': not valid UTF-8"), "{:?}", report.errors);
-        assert!(report.errors[1].to_string().contains("line 3, field 'name': value is 200000 bytes"), "{:?}", report.errors);
+        assert!(
+            report.errors[1].to_string().contains("line 3, field 'name': value is 200000 bytes"),
+            "{:?}",
+            report.errors
+        );
 
         let jsonl = "{\"external_id\":\"E1\",\"name\":\"page_view\",\"occurred_at\":\"2026-01-01\"}\n\
                      {\"external_id\":\"E2\",\"name\":\n\
                      [1,2]\n\
                      {\"external_id\":\"E3\",\"name\":\"x\",\"occurred_at\":\"2026-01-01\",\"mood\":\"happy\"}\n\
                      {\"external_id\":\"E4\",\"name\":\"search\",\"occurred_at\":\"2026-01-02\",\"prop.q\":\"rice\",\"customer_id\":\"C3\"}\n";
-        let report = import_file(db, ws, ImportKind::Events, &temp_file("e.jsonl", jsonl.as_bytes()), None).await.unwrap();
+        let report =
+            import_file(db, ws, ImportKind::Events, &temp_file("e.jsonl", jsonl.as_bytes()), None).await.unwrap();
         assert_eq!(report.written, 2, "{:?}", report.errors);
         let described: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
         assert!(described[0].contains("line 2") && described[0].contains("invalid JSON"), "{described:?}");
         assert!(described[1].contains("line 3") && described[1].contains("JSON object"), "{described:?}");
         assert!(described[2].contains("line 4, field 'mood': unknown column 'mood'"), "{described:?}");
-        let props: String = sqlx::query("SELECT properties FROM events WHERE external_id = 'E4'").fetch_one(&db.pool).await.unwrap().get(0);
+        let props: String = sqlx::query("SELECT properties FROM events WHERE external_id = 'E4'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+            .get(0);
         assert_eq!(props, "{\"q\":\"rice\"}");
         t.finish().await;
     }
@@ -203,7 +232,10 @@ async fn xlsx_customers_with_segments_and_an_upsert_that_fills_stubs() {
         let described: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
         assert!(described[0].contains("line 4, field 'lifecycle': unknown lifecycle stage 'sleepy'"), "{described:?}");
         assert!(described[1].contains("line 5, field 'segments': unknown segment 'vip'"), "{described:?}");
-        let row = sqlx::query("SELECT name, attributes, consent_email FROM customers WHERE external_id = 'C1'").fetch_one(&db.pool).await.unwrap();
+        let row = sqlx::query("SELECT name, attributes, consent_email FROM customers WHERE external_id = 'C1'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
         assert_eq!(row.get::<String, _>(0), "王芳");
         assert_eq!(row.get::<String, _>(1), "{\"city\":\"上海\"}");
         assert_eq!(row.get::<i64, _>(2), 1);
@@ -224,7 +256,12 @@ async fn export_round_trips_through_import() {
         let n = cxm_store::export::responses_csv(db, ws, "rel", &mut out).await.unwrap();
         assert_eq!(n, 3);
         let text = String::from_utf8(out.clone()).unwrap();
-        assert!(text.starts_with("external_id,survey,customer_id,touchpoint,channel,language,submitted_at,nps,csat,comment\n"), "{text}");
+        assert!(
+            text.starts_with(
+                "external_id,survey,customer_id,touchpoint,channel,language,submitted_at,nps,csat,comment\n"
+            ),
+            "{text}"
+        );
         assert!(text.contains("R1,rel,C1,delivery,web,zh,2026-01-05T10:00:00Z,10,5,快递很快"), "{text}");
         // Into a second workspace: same rows, same answers.
         let ws2 = setup::ensure_workspace(db, "other", "Other").await.unwrap();
@@ -247,10 +284,15 @@ async fn a_batch_mixing_present_new_and_repeated_ids_counts_and_rolls_up_each_ne
         let r = import_file(db, ws, ImportKind::Responses, &temp_file("b.csv", second.as_bytes()), None).await.unwrap();
         assert_eq!((r.written, r.duplicates, r.error_count), (2, 2, 0), "{}", t.label);
         let day = cxm_store::day_of(cxm_store::import::parse::parse_time("2026-02-01").unwrap());
-        let (_, m) = metrics::by_touchpoint(db, ws, QuestionKind::Nps, day, day).await.unwrap().into_iter().next().unwrap();
+        let (_, m) =
+            metrics::by_touchpoint(db, ws, QuestionKind::Nps, day, day).await.unwrap().into_iter().next().unwrap();
         // A1 10, A2 0, A3 9, A4 3: two promoters, two detractors.
         assert_eq!((m.n, m.n_top, m.n_bottom, m.sum), (4, 2, 2, 22.0), "{}", t.label);
-        let a4: String = sqlx::query("SELECT answers FROM responses WHERE external_id = 'A4'").fetch_one(&db.pool).await.unwrap().get(0);
+        let a4: String = sqlx::query("SELECT answers FROM responses WHERE external_id = 'A4'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+            .get(0);
         assert!(a4.contains('3'), "{a4}");
         t.finish().await;
     }

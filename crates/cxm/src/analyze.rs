@@ -151,11 +151,7 @@ impl Table {
             .iter()
             .enumerate()
             .map(|(i, h)| {
-                let h = if i == 0 {
-                    h.trim_start_matches('\u{feff}')
-                } else {
-                    h
-                };
+                let h = if i == 0 { h.trim_start_matches('\u{feff}') } else { h };
                 h.trim().to_string()
             })
             .collect();
@@ -173,18 +169,8 @@ impl Table {
         self.headers
             .iter()
             .position(|h| h == wanted)
-            .or_else(|| {
-                self.headers
-                    .iter()
-                    .position(|h| h.eq_ignore_ascii_case(wanted))
-            })
-            .ok_or_else(|| {
-                anyhow!(
-                    "unknown column '{}'; available columns: {}",
-                    name,
-                    self.headers.join(", ")
-                )
-            })
+            .or_else(|| self.headers.iter().position(|h| h.eq_ignore_ascii_case(wanted)))
+            .ok_or_else(|| anyhow!("unknown column '{}'; available columns: {}", name, self.headers.join(", ")))
     }
 }
 
@@ -209,18 +195,11 @@ struct Sample {
     skipped: usize,
 }
 
-fn read_sample(
-    args: &ScoreArgs,
-    check: &dyn Fn(f64) -> std::result::Result<(), String>,
-) -> Result<Sample> {
+fn read_sample(args: &ScoreArgs, check: &dyn Fn(f64) -> std::result::Result<(), String>) -> Result<Sample> {
     let table = Table::read(&args.input)?;
     let vcol = table.column(&args.column)?;
     let gcol = args.by.as_deref().map(|c| table.column(c)).transpose()?;
-    let wcol = args
-        .weight
-        .as_deref()
-        .map(|c| table.column(c))
-        .transpose()?;
+    let wcol = args.weight.as_deref().map(|c| table.column(c)).transpose()?;
     let mut s = Sample {
         values: Vec::new(),
         weights: wcol.map(|_| Vec::new()),
@@ -293,11 +272,7 @@ fn bh_adjust(p: &[Option<f64>]) -> Result<Vec<Option<f64>>> {
 // --------------------------------------------------------------- format
 
 fn fmt_num(v: f64, decimals: usize) -> String {
-    if v.is_finite() {
-        format!("{v:.decimals$}")
-    } else {
-        "n/a".into()
-    }
+    if v.is_finite() { format!("{v:.decimals$}") } else { "n/a".into() }
 }
 
 fn fmt_p(p: Option<f64>) -> String {
@@ -322,11 +297,7 @@ fn render_table(headers: &[&str], rows: &[Vec<String>]) -> String {
             .enumerate()
             .map(|(i, (c, w))| {
                 let pad = w.saturating_sub(c.chars().count());
-                if i == 0 {
-                    format!("{c}{}", " ".repeat(pad))
-                } else {
-                    format!("{}{c}", " ".repeat(pad))
-                }
+                if i == 0 { format!("{c}{}", " ".repeat(pad)) } else { format!("{}{c}", " ".repeat(pad)) }
             })
             .collect();
         parts.join("  ").trim_end().to_string() + "\n"
@@ -401,9 +372,7 @@ fn nps_report(args: &ScoreArgs) -> Result<String> {
         let gj: Vec<Value> = groups
             .iter()
             .zip(&adjusted)
-            .map(|((name, summ, test), adj)| {
-                json!({"group": name, "summary": summ, "vs_rest": test_json(*test, *adj)})
-            })
+            .map(|((name, summ, test), adj)| json!({"group": name, "summary": summ, "vs_rest": test_json(*test, *adj)}))
             .collect();
         return to_json(&json!({
             "metric": "nps",
@@ -417,38 +386,20 @@ fn nps_report(args: &ScoreArgs) -> Result<String> {
             "groups": gj,
         }));
     }
-    let headers = [
-        "group",
-        "n",
-        "NPS",
-        "95% CI",
-        "promoters",
-        "passives",
-        "detractors",
-        "low base",
-        "vs rest z",
-        "p (BH)",
-    ];
+    let headers =
+        ["group", "n", "NPS", "95% CI", "promoters", "passives", "detractors", "low base", "vs rest z", "p (BH)"];
     let row = |name: &str, s: &NpsSummary, test: TestOutcome, adj: Option<f64>| {
         vec![
             name.to_string(),
             s.n.to_string(),
             fmt_num(s.nps, 1),
-            format!(
-                "[{}, {}]",
-                fmt_num(s.ci95.lower, 1),
-                fmt_num(s.ci95.upper, 1)
-            ),
+            format!("[{}, {}]", fmt_num(s.ci95.lower, 1), fmt_num(s.ci95.upper, 1)),
             format!("{:.1}%", 100.0 * s.promoters / s.weighted_n),
             format!("{:.1}%", 100.0 * s.passives / s.weighted_n),
             format!("{:.1}%", 100.0 * s.detractors / s.weighted_n),
             if s.low_base { "yes".into() } else { "".into() },
             test.map(|t| fmt_num(t.1, 2)).unwrap_or_default(),
-            if test.is_some() {
-                format!("{}{}", fmt_p(adj), sig_mark(adj))
-            } else {
-                String::new()
-            },
+            if test.is_some() { format!("{}{}", fmt_p(adj), sig_mark(adj)) } else { String::new() },
         ]
     };
     let mut rows = vec![row("(total)", &total, None, None)];
@@ -459,10 +410,7 @@ fn nps_report(args: &ScoreArgs) -> Result<String> {
     if let Some(w) = &args.weight {
         out.push_str(&format!(" weighted by '{w}'"));
     }
-    out.push_str(&format!(
-        " — {} rows read, {} skipped (empty cells)\n\n",
-        s.rows_read, s.skipped
-    ));
+    out.push_str(&format!(" — {} rows read, {} skipped (empty cells)\n\n", s.rows_read, s.skipped));
     out.push_str(&render_table(&headers, &rows));
     if !groups.is_empty() {
         out.push_str(&format!(
@@ -504,11 +452,7 @@ fn rating_report(args: &RatingArgs, metric: Metric) -> Result<String> {
     }
     let c = &args.common;
     let s = read_sample(c, &|v| {
-        if (min..=max).contains(&v) {
-            Ok(())
-        } else {
-            Err(format!("{v} is outside the scale {min}..{max}"))
-        }
+        if (min..=max).contains(&v) { Ok(()) } else { Err(format!("{v} is outside the scale {min}..{max}")) }
     })?;
     let total = stats::rating_summary(&s.values, scale, s.weights.as_deref())?;
     let mut groups: Vec<(String, RatingSummary, GroupTests)> = Vec::new();
@@ -544,18 +488,8 @@ fn rating_report(args: &RatingArgs, metric: Metric) -> Result<String> {
             groups.push((gname.to_string(), summary, tests));
         }
     }
-    let adj_share = bh_adjust(
-        &groups
-            .iter()
-            .map(|g| g.2.0.map(|t| t.2))
-            .collect::<Vec<_>>(),
-    )?;
-    let adj_mean = bh_adjust(
-        &groups
-            .iter()
-            .map(|g| g.2.1.map(|t| t.2))
-            .collect::<Vec<_>>(),
-    )?;
+    let adj_share = bh_adjust(&groups.iter().map(|g| g.2.0.map(|t| t.2)).collect::<Vec<_>>())?;
+    let adj_mean = bh_adjust(&groups.iter().map(|g| g.2.1.map(|t| t.2)).collect::<Vec<_>>())?;
 
     if c.json {
         let gj: Vec<Value> = groups
@@ -588,17 +522,8 @@ fn rating_report(args: &RatingArgs, metric: Metric) -> Result<String> {
         Metric::Csat => "top-box %",
         Metric::Ces => "% easy",
     };
-    let headers = [
-        "group",
-        "n",
-        top_label,
-        "95% CI (Wilson)",
-        "mean",
-        "95% CI (t)",
-        "low base",
-        "p share (BH)",
-        "p mean (BH)",
-    ];
+    let headers =
+        ["group", "n", top_label, "95% CI (Wilson)", "mean", "95% CI (t)", "low base", "p share (BH)", "p mean (BH)"];
     let mean_ci = |m: &MeanSummary| match m.ci95 {
         Some(ci) => format!("[{}, {}]", fmt_num(ci.lower, 2), fmt_num(ci.upper, 2)),
         None => "n/a".into(),
@@ -617,18 +542,10 @@ fn rating_report(args: &RatingArgs, metric: Metric) -> Result<String> {
             gname.to_string(),
             r.top_box.n.to_string(),
             format!("{:.1}%", 100.0 * r.top_box.share),
-            format!(
-                "[{:.1}%, {:.1}%]",
-                100.0 * r.top_box.ci95.lower,
-                100.0 * r.top_box.ci95.upper
-            ),
+            format!("[{:.1}%, {:.1}%]", 100.0 * r.top_box.ci95.lower, 100.0 * r.top_box.ci95.upper),
             fmt_num(r.mean.mean, 2),
             mean_ci(&r.mean),
-            if r.top_box.low_base {
-                "yes".into()
-            } else {
-                String::new()
-            },
+            if r.top_box.low_base { "yes".into() } else { String::new() },
             ptext(t.0, a1, grouped),
             ptext(t.1, a2, grouped),
         ]
@@ -648,10 +565,7 @@ fn rating_report(args: &RatingArgs, metric: Metric) -> Result<String> {
     if let Some(w) = &c.weight {
         out.push_str(&format!(" weighted by '{w}'"));
     }
-    out.push_str(&format!(
-        " — {} rows read, {} skipped (empty cells)\n\n",
-        s.rows_read, s.skipped
-    ));
+    out.push_str(&format!(" — {} rows read, {} skipped (empty cells)\n\n", s.rows_read, s.skipped));
     out.push_str(&render_table(&headers, &rows));
     if !groups.is_empty() {
         out.push_str(&format!(
@@ -666,19 +580,11 @@ fn rating_report(args: &RatingArgs, metric: Metric) -> Result<String> {
 fn drivers_report(args: &DriversArgs) -> Result<String> {
     let table = Table::read(&args.input)?;
     let ycol = table.column(&args.outcome)?;
-    let names: Vec<String> = args
-        .drivers
-        .iter()
-        .map(|d| d.trim().to_string())
-        .filter(|d| !d.is_empty())
-        .collect();
+    let names: Vec<String> = args.drivers.iter().map(|d| d.trim().to_string()).filter(|d| !d.is_empty()).collect();
     if names.is_empty() {
         bail!("--drivers needs at least one column");
     }
-    let xcols = names
-        .iter()
-        .map(|d| table.column(d))
-        .collect::<Result<Vec<_>>>()?;
+    let xcols = names.iter().map(|d| table.column(d)).collect::<Result<Vec<_>>>()?;
     let mut x: Vec<Vec<f64>> = Vec::new();
     let mut y: Vec<f64> = Vec::new();
     let mut skipped = 0;
@@ -690,11 +596,7 @@ fn drivers_report(args: &DriversArgs) -> Result<String> {
             continue;
         };
         y.push(parse_number(yv, *line, &args.outcome)?);
-        let row = xv
-            .iter()
-            .zip(&names)
-            .map(|(v, n)| parse_number(v, *line, n))
-            .collect::<Result<Vec<_>>>()?;
+        let row = xv.iter().zip(&names).map(|(v, n)| parse_number(v, *line, n)).collect::<Result<Vec<_>>>()?;
         x.push(row);
     }
     let name_err = |e: StatsError| match e {
@@ -710,10 +612,7 @@ fn drivers_report(args: &DriversArgs) -> Result<String> {
     };
     let rw = stats::relative_weights(&x, &y).map_err(name_err)?;
     let boot = if args.bootstrap > 0 {
-        Some(
-            stats::bootstrap_relative_weights(&x, &y, args.bootstrap, args.seed)
-                .map_err(name_err)?,
-        )
+        Some(stats::bootstrap_relative_weights(&x, &y, args.bootstrap, args.seed).map_err(name_err)?)
     } else {
         None
     };
@@ -761,16 +660,8 @@ fn drivers_report(args: &DriversArgs) -> Result<String> {
             "drivers": items,
         }));
     }
-    let headers = [
-        "driver",
-        "weight",
-        "% of R²",
-        "95% CI (bootstrap)",
-        "pearson",
-        "spearman",
-        "performance",
-        "quadrant",
-    ];
+    let headers =
+        ["driver", "weight", "% of R²", "95% CI (bootstrap)", "pearson", "spearman", "performance", "quadrant"];
     let rows: Vec<Vec<String>> = order
         .iter()
         .map(|&j| {
@@ -779,13 +670,7 @@ fn drivers_report(args: &DriversArgs) -> Result<String> {
                 fmt_num(rw.raw[j], 4),
                 format!("{:.1}%", rw.rescaled[j]),
                 boot.as_ref()
-                    .map(|b| {
-                        format!(
-                            "[{}, {}]",
-                            fmt_num(b.intervals[j].lower, 4),
-                            fmt_num(b.intervals[j].upper, 4)
-                        )
-                    })
+                    .map(|b| format!("[{}, {}]", fmt_num(b.intervals[j].lower, 4), fmt_num(b.intervals[j].upper, 4)))
                     .unwrap_or_else(|| "-".into()),
                 fmt_num(pearson[j], 3),
                 fmt_num(spearman[j], 3),
@@ -803,18 +688,12 @@ fn drivers_report(args: &DriversArgs) -> Result<String> {
             ", bootstrap {} replicates (seed {}{})",
             b.replicates,
             b.seed,
-            if b.failed > 0 {
-                format!(", {} failed", b.failed)
-            } else {
-                String::new()
-            }
+            if b.failed > 0 { format!(", {} failed", b.failed) } else { String::new() }
         ));
     }
     out.push_str("\n\n");
     out.push_str(&render_table(&headers, &rows));
-    out.push_str(
-        "\nQuadrants: importance (weight) and performance (mean) against their averages.\n",
-    );
+    out.push_str("\nQuadrants: importance (weight) and performance (mean) against their averages.\n");
     Ok(out)
 }
 
@@ -862,12 +741,7 @@ fn crosstab_report(args: &CrosstabArgs) -> Result<String> {
         }
     }
     let res = stats::chi_square_independence(&counts)?;
-    let min_expected = res
-        .expected
-        .iter()
-        .flatten()
-        .cloned()
-        .fold(f64::INFINITY, f64::min);
+    let min_expected = res.expected.iter().flatten().cloned().fold(f64::INFINITY, f64::min);
     if args.json {
         return to_json(&json!({
             "analysis": "crosstab",
@@ -915,12 +789,7 @@ fn crosstab_report(args: &CrosstabArgs) -> Result<String> {
         args.rows, args.cols, res.total, skipped
     );
     out.push_str(&render_table(&headers, &rows));
-    out.push_str(&format!(
-        "\nchi-square = {:.3}, df = {}, p = {}\n",
-        res.statistic,
-        res.df,
-        fmt_p(Some(res.p_value))
-    ));
+    out.push_str(&format!("\nchi-square = {:.3}, df = {}, p = {}\n", res.statistic, res.df, fmt_p(Some(res.p_value))));
     if min_expected < 5.0 {
         out.push_str(&format!(
             "warning: smallest expected count is {min_expected:.2} (< 5); the chi-square approximation may be poor\n"
@@ -950,8 +819,7 @@ mod tests {
 
     fn temp_csv(content: &str) -> PathBuf {
         let n = COUNTER.fetch_add(1, Ordering::SeqCst);
-        let path =
-            std::env::temp_dir().join(format!("cxm-analyze-test-{}-{n}.csv", std::process::id()));
+        let path = std::env::temp_dir().join(format!("cxm-analyze-test-{}-{n}.csv", std::process::id()));
         std::fs::write(&path, content).unwrap();
         path
     }
@@ -972,11 +840,8 @@ mod tests {
     fn nps_csv() -> PathBuf {
         let mut s = String::from("id,score,region,w\n");
         for i in 0..120 {
-            let (score, region) = if i < 60 {
-                ([10, 9, 9, 8, 3][i % 5], "north")
-            } else {
-                ([10, 6, 5, 8, 2][i % 5], "south")
-            };
+            let (score, region) =
+                if i < 60 { ([10, 9, 9, 8, 3][i % 5], "north") } else { ([10, 6, 5, 8, 2][i % 5], "south") };
             s.push_str(&format!("{i},{score},{region},{}\n", 1 + i % 3));
         }
         s.push_str("999,,north,1\n");
@@ -986,17 +851,8 @@ mod tests {
     #[test]
     fn nps_json_total_and_groups() {
         let p = nps_csv();
-        let out = run_args(&[
-            "nps",
-            "--input",
-            p.to_str().unwrap(),
-            "--column",
-            "score",
-            "--by",
-            "region",
-            "--json",
-        ])
-        .unwrap();
+        let out = run_args(&["nps", "--input", p.to_str().unwrap(), "--column", "score", "--by", "region", "--json"])
+            .unwrap();
         let v: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["skipped"], 1);
         assert_eq!(v["total"]["n"], 120);
@@ -1015,16 +871,7 @@ mod tests {
     #[test]
     fn nps_table_weighted() {
         let p = nps_csv();
-        let out = run_args(&[
-            "nps",
-            "--input",
-            p.to_str().unwrap(),
-            "--column",
-            "score",
-            "--weight",
-            "w",
-        ])
-        .unwrap();
+        let out = run_args(&["nps", "--input", p.to_str().unwrap(), "--column", "score", "--weight", "w"]).unwrap();
         assert!(out.contains("(total)"), "{out}");
         assert!(out.contains("weighted by 'w'"));
         let _ = std::fs::remove_file(p);
@@ -1033,9 +880,7 @@ mod tests {
     #[test]
     fn unknown_column_lists_available() {
         let p = nps_csv();
-        let err = run_args(&["nps", "--input", p.to_str().unwrap(), "--column", "nope"])
-            .unwrap_err()
-            .to_string();
+        let err = run_args(&["nps", "--input", p.to_str().unwrap(), "--column", "nope"]).unwrap_err().to_string();
         assert!(err.contains("unknown column 'nope'"), "{err}");
         assert!(err.contains("id, score, region, w"), "{err}");
         let _ = std::fs::remove_file(p);
@@ -1044,15 +889,11 @@ mod tests {
     #[test]
     fn non_numeric_cell_names_line_and_column() {
         let p = temp_csv("score\n9\n10\nabc\n");
-        let err = run_args(&["nps", "--input", p.to_str().unwrap(), "--column", "score"])
-            .unwrap_err()
-            .to_string();
+        let err = run_args(&["nps", "--input", p.to_str().unwrap(), "--column", "score"]).unwrap_err().to_string();
         assert!(err.contains("line 4") && err.contains("'score'"), "{err}");
         let _ = std::fs::remove_file(p);
         let p = temp_csv("score\n9\n11\n");
-        let err = run_args(&["nps", "--input", p.to_str().unwrap(), "--column", "score"])
-            .unwrap_err()
-            .to_string();
+        let err = run_args(&["nps", "--input", p.to_str().unwrap(), "--column", "score"]).unwrap_err().to_string();
         assert!(err.contains("line 3"), "{err}");
         let _ = std::fs::remove_file(p);
     }
@@ -1061,26 +902,12 @@ mod tests {
     fn csat_and_ces() {
         let mut s = String::from("csat,ces,team\n");
         for i in 0..80 {
-            s.push_str(&format!(
-                "{},{},{}\n",
-                1 + i % 5,
-                1 + i % 7,
-                ["a", "b"][i % 2]
-            ));
+            s.push_str(&format!("{},{},{}\n", 1 + i % 5, 1 + i % 7, ["a", "b"][i % 2]));
         }
         s.push_str(",,a\n");
         let p = temp_csv(&s);
-        let out = run_args(&[
-            "csat",
-            "--input",
-            p.to_str().unwrap(),
-            "--column",
-            "csat",
-            "--by",
-            "team",
-            "--json",
-        ])
-        .unwrap();
+        let out =
+            run_args(&["csat", "--input", p.to_str().unwrap(), "--column", "csat", "--by", "team", "--json"]).unwrap();
         let v: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["skipped"], 1);
         assert!((v["total"]["top_box"]["share"].as_f64().unwrap() - 0.4).abs() < 1e-12);
@@ -1089,17 +916,9 @@ mod tests {
         let out = run_args(&["ces", "--input", p.to_str().unwrap(), "--column", "ces"]).unwrap();
         assert!(out.contains("% easy"), "{out}");
         // ces column on a 1–5 scale is out of range
-        let err = run_args(&[
-            "ces",
-            "--input",
-            p.to_str().unwrap(),
-            "--column",
-            "ces",
-            "--scale-max",
-            "5",
-        ])
-        .unwrap_err()
-        .to_string();
+        let err = run_args(&["ces", "--input", p.to_str().unwrap(), "--column", "ces", "--scale-max", "5"])
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("outside the scale"), "{err}");
         let _ = std::fs::remove_file(p);
     }
@@ -1159,17 +978,10 @@ mod tests {
         ])
         .unwrap();
         assert!(table.contains("speed") && table.contains("R²"), "{table}");
-        let err = run_args(&[
-            "drivers",
-            "--input",
-            p.to_str().unwrap(),
-            "--outcome",
-            "overall",
-            "--drivers",
-            "speed,const",
-        ])
-        .unwrap_err()
-        .to_string();
+        let err =
+            run_args(&["drivers", "--input", p.to_str().unwrap(), "--outcome", "overall", "--drivers", "speed,const"])
+                .unwrap_err()
+                .to_string();
         assert!(err.contains("'const' is constant"), "{err}");
         let _ = std::fs::remove_file(p);
     }
@@ -1192,41 +1004,23 @@ mod tests {
         }
         s.push_str("F,\n");
         let p = temp_csv(&s);
-        let out = run_args(&[
-            "crosstab",
-            "--input",
-            p.to_str().unwrap(),
-            "--rows",
-            "gender",
-            "--cols",
-            "party",
-            "--json",
-        ])
-        .unwrap();
+        let out =
+            run_args(&["crosstab", "--input", p.to_str().unwrap(), "--rows", "gender", "--cols", "party", "--json"])
+                .unwrap();
         let v: Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["skipped"], 1);
         assert!((v["chi_square"].as_f64().unwrap() - 30.07).abs() < 0.005);
         assert_eq!(v["df"], 2);
         assert!((v["adjusted_residuals"][0][0].as_f64().unwrap() - 4.50).abs() < 0.005);
-        let table = run_args(&[
-            "crosstab",
-            "--input",
-            p.to_str().unwrap(),
-            "--rows",
-            "gender",
-            "--cols",
-            "party",
-        ])
-        .unwrap();
+        let table =
+            run_args(&["crosstab", "--input", p.to_str().unwrap(), "--rows", "gender", "--cols", "party"]).unwrap();
         assert!(table.contains("chi-square = 30.07"), "{table}");
         let _ = std::fs::remove_file(p);
     }
 
     #[test]
     fn missing_file_is_an_error() {
-        let err = run_args(&["nps", "--input", "/nonexistent/x.csv", "--column", "s"])
-            .unwrap_err()
-            .to_string();
+        let err = run_args(&["nps", "--input", "/nonexistent/x.csv", "--column", "s"]).unwrap_err().to_string();
         assert!(err.contains("cannot open"), "{err}");
     }
 }

@@ -55,7 +55,12 @@ async fn import(rows: usize, postgres: &str, skip_postgres: bool) -> anyhow::Res
     let cfg = cxm_demo::DemoConfig { customers: rows * 4 / 5 + 1000, seed: 7, ..cxm_demo::DemoConfig::default() };
     let written = crate::demo::write_responses_csv_limited(cfg, rows, &csv)?;
     let size = std::fs::metadata(&csv)?.len();
-    println!("generated {written} responses ({:.0} MB CSV, {} answer columns) in {:.1} s", size as f64 / 1e6, 10, started.elapsed().as_secs_f64());
+    println!(
+        "generated {written} responses ({:.0} MB CSV, {} answer columns) in {:.1} s",
+        size as f64 / 1e6,
+        10,
+        started.elapsed().as_secs_f64()
+    );
     for t in databases(postgres, skip_postgres).await? {
         let ws = cxm_store::setup::ensure_workspace(&t.db, "bench", "bench").await?;
         cxm_store::setup::apply_setup(&t.db, ws, &cxm_demo::setup()).await?;
@@ -67,13 +72,18 @@ async fn import(rows: usize, postgres: &str, skip_postgres: bool) -> anyhow::Res
         cxm_store::setup::apply_setup(&t.db, ws2, &cxm_demo::setup()).await?;
         let customers = dir.join("customers.csv");
         write_customer_ids(&csv, &customers)?;
-        cxm_store::import::import_file(&t.db, ws2, ImportKind::Customers, &customers, None).await.context("customers")?;
+        cxm_store::import::import_file(&t.db, ws2, ImportKind::Customers, &customers, None)
+            .await
+            .context("customers")?;
         let report = timed_import(&t.db, ws2, &csv, size, &format!("import {} (customers known)", t.label)).await?;
         print_import(&format!("{} known customers", t.label), &report);
         let again = cxm_store::import::import_file(&t.db, ws, ImportKind::Responses, &csv, None).await?;
         println!(
             "re-import (idempotent) -> {:<8} written={} duplicates={} time={:.2} s",
-            t.label, again.written, again.duplicates, again.elapsed_ms as f64 / 1000.0
+            t.label,
+            again.written,
+            again.duplicates,
+            again.elapsed_ms as f64 / 1000.0
         );
         t.finish().await;
     }
@@ -81,11 +91,18 @@ async fn import(rows: usize, postgres: &str, skip_postgres: bool) -> anyhow::Res
     Ok(())
 }
 
-async fn timed_import(db: &cxm_store::Db, ws: i64, csv: &std::path::Path, size: u64, what: &str) -> anyhow::Result<cxm_store::import::ImportReport> {
+async fn timed_import(
+    db: &cxm_store::Db,
+    ws: i64,
+    csv: &std::path::Path,
+    size: u64,
+    what: &str,
+) -> anyhow::Result<cxm_store::import::ImportReport> {
     let bar = crate::cli::progress_bar(size, what);
     let b = bar.clone();
     let progress: cxm_store::import::Progress = std::sync::Arc::new(move |_, pos| b.set_position(pos));
-    let report = cxm_store::import::import_file(db, ws, ImportKind::Responses, csv, Some(progress)).await.context("import")?;
+    let report =
+        cxm_store::import::import_file(db, ws, ImportKind::Responses, csv, Some(progress)).await.context("import")?;
     bar.finish_and_clear();
     Ok(report)
 }
@@ -94,7 +111,10 @@ fn print_import(label: &str, r: &cxm_store::import::ImportReport) {
     let secs = r.elapsed_ms as f64 / 1000.0;
     println!(
         "import responses CSV -> {label:<24} rows={} written={} errors={} time={secs:.2} s  rows/s={:.0}",
-        r.rows_read, r.written, r.error_count, r.rows_read as f64 / secs
+        r.rows_read,
+        r.written,
+        r.error_count,
+        r.rows_read as f64 / secs
     );
 }
 

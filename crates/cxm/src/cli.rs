@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "cxm", version, about = "Self-hosted customer experience management: collect, measure, understand, act.")]
+#[command(
+    name = "cxm",
+    version,
+    about = "Self-hosted customer experience management: collect, measure, understand, act."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -224,7 +228,8 @@ async fn import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
     }
     let progress_bar = bar.clone();
-    let progress: cxm_store::import::Progress = std::sync::Arc::new(move |_rows, position| progress_bar.set_position(position));
+    let progress: cxm_store::import::Progress =
+        std::sync::Arc::new(move |_rows, position| progress_bar.set_position(position));
     let report = cxm_store::import::import_file(&db, ws, args.kind, &args.file, Some(progress)).await?;
     bar.finish_and_clear();
     if let Some(path) = &args.errors {
@@ -286,7 +291,8 @@ async fn user(cmd: UserCommand) -> anyhow::Result<ExitCode> {
         }
         UserCommand::Apikey { db, email, name } => {
             let (handle, _) = open(&db).await?;
-            let user = cxm_store::auth::user_by_email(&handle, &email).await?.with_context(|| format!("no user {email}"))?;
+            let user =
+                cxm_store::auth::user_by_email(&handle, &email).await?.with_context(|| format!("no user {email}"))?;
             let key = cxm_store::auth::create_api_key(&handle, &user, &name).await?;
             println!("{key}");
             eprintln!("store this key now: it is not shown again");

@@ -17,7 +17,11 @@ pub fn config(customers: usize, seed: u64) -> DemoConfig {
     DemoConfig { customers, seed, now_ms: today_ms(), ..DemoConfig::default() }
 }
 
-async fn write_all<I: Iterator<Item = Record>>(importer: &mut Importer, records: I, bar: &indicatif::ProgressBar) -> anyhow::Result<ImportReport> {
+async fn write_all<I: Iterator<Item = Record>>(
+    importer: &mut Importer,
+    records: I,
+    bar: &indicatif::ProgressBar,
+) -> anyhow::Result<ImportReport> {
     let mut report = ImportReport::default();
     let mut batch = Vec::with_capacity(cxm_store::import::BATCH_ROWS);
     for (i, r) in records.enumerate() {
@@ -56,7 +60,11 @@ pub async fn seed(db: &Db, workspace_id: i64, customers: usize, seed: u64, progr
         let report = write_all(&mut importer, records, &bar).await?;
         bar.finish_and_clear();
         if report.error_count > 0 {
-            anyhow::bail!("demo {name}: {} rows rejected, first: {}", report.error_count, report.errors.first().map(|e| e.to_string()).unwrap_or_default());
+            anyhow::bail!(
+                "demo {name}: {} rows rejected, first: {}",
+                report.error_count,
+                report.errors.first().map(|e| e.to_string()).unwrap_or_default()
+            );
         }
         lines.push(format!("{} {name}", report.written));
     }

@@ -11,7 +11,8 @@ fn main() -> std::process::ExitCode {
     let args = cli::Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("CXM_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+            tracing_subscriber::EnvFilter::try_from_env("CXM_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -44,11 +45,23 @@ async fn serve(args: cli::ServeArgs) -> anyhow::Result<()> {
         if cxm_store::auth::count_users(&db).await? == 0 {
             let password = cxm_store::random_token(8)?;
             let hash = cxm_server::auth::hash_password(&password)?;
-            cxm_store::auth::create_user(&db, ws, "admin@example.com", "Demo Admin", &hash, cxm_core::model::Role::Admin).await?;
+            cxm_store::auth::create_user(
+                &db,
+                ws,
+                "admin@example.com",
+                "Demo Admin",
+                &hash,
+                cxm_core::model::Role::Admin,
+            )
+            .await?;
             println!("demo login: admin@example.com / {password}  (shown once; change it with `cxm user password`)");
         }
     }
-    let config = cxm_server::ServerConfig { workspace: args.db.workspace.clone(), secure_cookies: args.secure_cookies, ..Default::default() };
+    let config = cxm_server::ServerConfig {
+        workspace: args.db.workspace.clone(),
+        secure_cookies: args.secure_cookies,
+        ..Default::default()
+    };
     let state = cxm_server::AppState::new(db, config).await?;
     let listener = tokio::net::TcpListener::bind(&args.bind).await.with_context(|| format!("binding {}", args.bind))?;
     let addr = listener.local_addr()?;

@@ -11,7 +11,9 @@ pub fn nps_from_counts(n: u64, promoters: u64, detractors: u64) -> Result<NpsSum
         return Err(StatsError::Empty);
     }
     if promoters + detractors > n {
-        return Err(StatsError::InvalidParameter(format!("{promoters} promoters + {detractors} detractors exceed n = {n}")));
+        return Err(StatsError::InvalidParameter(format!(
+            "{promoters} promoters + {detractors} detractors exceed n = {n}"
+        )));
     }
     let nf = n as f64;
     let (p, d) = (promoters as f64 / nf, detractors as f64 / nf);
@@ -68,7 +70,16 @@ pub fn mean_from_moments(n: u64, sum: f64, sum_squares: f64) -> Result<MeanSumma
     }
     let nf = n as f64;
     let mean = sum / nf;
-    let mut out = MeanSummary { n: n as usize, effective_n: nf, mean, sd: None, se: None, df: None, ci95: None, low_base: n < LOW_BASE as u64 };
+    let mut out = MeanSummary {
+        n: n as usize,
+        effective_n: nf,
+        mean,
+        sd: None,
+        se: None,
+        df: None,
+        ci95: None,
+        low_base: n < LOW_BASE as u64,
+    };
     if n < 2 {
         return Ok(out);
     }

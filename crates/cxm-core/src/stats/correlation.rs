@@ -4,16 +4,10 @@ use super::{StatsError, check_finite, t_two_sided_p};
 
 fn check_pair(x: &[f64], y: &[f64]) -> Result<(), StatsError> {
     if x.len() != y.len() {
-        return Err(StatsError::LengthMismatch {
-            expected: x.len(),
-            found: y.len(),
-        });
+        return Err(StatsError::LengthMismatch { expected: x.len(), found: y.len() });
     }
     if x.len() < 2 {
-        return Err(StatsError::InsufficientData {
-            needed: 2,
-            found: x.len(),
-        });
+        return Err(StatsError::InsufficientData { needed: 2, found: x.len() });
     }
     check_finite(x)?;
     check_finite(y)
@@ -43,11 +37,7 @@ pub fn pearson(x: &[f64], y: &[f64]) -> Result<f64, StatsError> {
         return Err(StatsError::ZeroVariance { what: "y" });
     }
     let r = sxy / (sxx.sqrt() * syy.sqrt());
-    if r.is_finite() {
-        Ok(r.clamp(-1.0, 1.0))
-    } else {
-        Err(StatsError::ZeroVariance { what: "x or y" })
-    }
+    if r.is_finite() { Ok(r.clamp(-1.0, 1.0)) } else { Err(StatsError::ZeroVariance { what: "x or y" }) }
 }
 
 /// 1-based ranks with ties given their average rank (as
@@ -90,15 +80,10 @@ pub fn correlation_p_value(r: f64, n: usize) -> Result<f64, StatsError> {
         return Err(StatsError::NonFinite { index: 0 });
     }
     if !(-1.0..=1.0).contains(&r) {
-        return Err(StatsError::InvalidParameter(format!(
-            "correlation {r} outside [-1, 1]"
-        )));
+        return Err(StatsError::InvalidParameter(format!("correlation {r} outside [-1, 1]")));
     }
     if n < 3 {
-        return Err(StatsError::InsufficientData {
-            needed: 3,
-            found: n,
-        });
+        return Err(StatsError::InsufficientData { needed: 3, found: n });
     }
     let denom = 1.0 - r * r;
     if denom <= 0.0 {

@@ -37,32 +37,23 @@ pub fn chi_square_independence(table: &[Vec<f64>]) -> Result<ChiSquareResult, St
     }
     let c = table[0].len();
     if r < 2 || c < 2 {
-        return Err(StatsError::InvalidTable(format!(
-            "need at least 2 rows and 2 columns, got {r}x{c}"
-        )));
+        return Err(StatsError::InvalidTable(format!("need at least 2 rows and 2 columns, got {r}x{c}")));
     }
     for (i, row) in table.iter().enumerate() {
         if row.len() != c {
-            return Err(StatsError::InvalidTable(format!(
-                "row {i} has {} cells, expected {c}",
-                row.len()
-            )));
+            return Err(StatsError::InvalidTable(format!("row {i} has {} cells, expected {c}", row.len())));
         }
         for (j, &v) in row.iter().enumerate() {
             if !v.is_finite() {
                 return Err(StatsError::NonFiniteCell { row: i, col: j });
             }
             if v < 0.0 {
-                return Err(StatsError::InvalidTable(format!(
-                    "negative count at row {i}, column {j}"
-                )));
+                return Err(StatsError::InvalidTable(format!("negative count at row {i}, column {j}")));
             }
         }
     }
     let row_totals: Vec<f64> = table.iter().map(|row| row.iter().sum()).collect();
-    let col_totals: Vec<f64> = (0..c)
-        .map(|j| table.iter().map(|row| row[j]).sum())
-        .collect();
+    let col_totals: Vec<f64> = (0..c).map(|j| table.iter().map(|row| row[j]).sum()).collect();
     let total: f64 = row_totals.iter().sum();
     if let Some(i) = row_totals.iter().position(|&t| t <= 0.0) {
         return Err(StatsError::InvalidTable(format!("row {i} is all zero")));
@@ -85,8 +76,7 @@ pub fn chi_square_independence(table: &[Vec<f64>]) -> Result<ChiSquareResult, St
         }
     }
     let df = (r - 1) * (c - 1);
-    let dist = ChiSquared::new(df as f64)
-        .map_err(|_| StatsError::InvalidParameter(format!("chi-square df {df}")))?;
+    let dist = ChiSquared::new(df as f64).map_err(|_| StatsError::InvalidParameter(format!("chi-square df {df}")))?;
     let p_value = dist.sf(statistic).clamp(0.0, 1.0);
     Ok(ChiSquareResult {
         statistic,

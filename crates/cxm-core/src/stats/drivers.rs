@@ -33,10 +33,7 @@ fn validate(x: &[Vec<f64>], y: &[f64]) -> Result<usize, StatsError> {
         return Err(StatsError::Empty);
     }
     if y.len() != n {
-        return Err(StatsError::LengthMismatch {
-            expected: n,
-            found: y.len(),
-        });
+        return Err(StatsError::LengthMismatch { expected: n, found: y.len() });
     }
     let k = x[0].len();
     if k == 0 {
@@ -44,10 +41,7 @@ fn validate(x: &[Vec<f64>], y: &[f64]) -> Result<usize, StatsError> {
     }
     for (row, xi) in x.iter().enumerate() {
         if xi.len() != k {
-            return Err(StatsError::LengthMismatch {
-                expected: k,
-                found: xi.len(),
-            });
+            return Err(StatsError::LengthMismatch { expected: k, found: xi.len() });
         }
         if let Some(col) = xi.iter().position(|v| !v.is_finite()) {
             return Err(StatsError::NonFiniteCell { row, col });
@@ -57,10 +51,7 @@ fn validate(x: &[Vec<f64>], y: &[f64]) -> Result<usize, StatsError> {
         return Err(StatsError::NonFinite { index });
     }
     if n < k + 2 {
-        return Err(StatsError::InsufficientData {
-            needed: k + 2,
-            found: n,
-        });
+        return Err(StatsError::InsufficientData { needed: k + 2, found: n });
     }
     Ok(k)
 }
@@ -75,12 +66,7 @@ pub(crate) fn symmetric_eigen(a: &[Vec<f64>]) -> (Vec<f64>, Vec<Vec<f64>>) {
     for (i, row) in v.iter_mut().enumerate() {
         row[i] = 1.0;
     }
-    let norm: f64 = a
-        .iter()
-        .flat_map(|r| r.iter())
-        .map(|x| x * x)
-        .sum::<f64>()
-        .sqrt();
+    let norm: f64 = a.iter().flat_map(|r| r.iter()).map(|x| x * x).sum::<f64>().sqrt();
     if norm == 0.0 || !norm.is_finite() {
         return ((0..k).map(|i| a[i][i]).collect(), v);
     }
@@ -209,29 +195,17 @@ pub fn relative_weights(x: &[Vec<f64>], y: &[f64]) -> Result<RelativeWeights, St
             rxx[j][i] = r;
         }
     }
-    let correlations: Vec<f64> = (0..k)
-        .map(|j| (sxy[j] / (sd[j] * syy.sqrt())).clamp(-1.0, 1.0))
-        .collect();
+    let correlations: Vec<f64> = (0..k).map(|j| (sxy[j] / (sd[j] * syy.sqrt())).clamp(-1.0, 1.0)).collect();
     if rxx.iter().flatten().any(|v| !v.is_finite()) || correlations.iter().any(|v| !v.is_finite()) {
-        return Err(StatsError::InvalidParameter(
-            "correlations overflowed; rescale the data".into(),
-        ));
+        return Err(StatsError::InvalidParameter("correlations overflowed; rescale the data".into()));
     }
 
     let (lambda, vecs) = symmetric_eigen(&rxx);
     let lambda: Vec<f64> = lambda.into_iter().map(|l| l.max(0.0)).collect();
     let lmax = lambda.iter().cloned().fold(0.0_f64, f64::max);
     let sqrt_l: Vec<f64> = lambda.iter().map(|l| l.sqrt()).collect();
-    let inv_sqrt_l: Vec<f64> = lambda
-        .iter()
-        .map(|&l| {
-            if l > EIGEN_REL_TOL * lmax {
-                1.0 / l.sqrt()
-            } else {
-                0.0
-            }
-        })
-        .collect();
+    let inv_sqrt_l: Vec<f64> =
+        lambda.iter().map(|&l| if l > EIGEN_REL_TOL * lmax { 1.0 / l.sqrt() } else { 0.0 }).collect();
     // Λ½ = V diag(√λ) Vᵀ and its pseudo-inverse.
     let mut half = vec![vec![0.0; k]; k];
     let mut half_inv = vec![vec![0.0; k]; k];
@@ -247,29 +221,11 @@ pub fn relative_weights(x: &[Vec<f64>], y: &[f64]) -> Result<RelativeWeights, St
             half_inv[i][j] = hi;
         }
     }
-    let beta: Vec<f64> = (0..k)
-        .map(|i| (0..k).map(|j| half_inv[i][j] * correlations[j]).sum())
-        .collect();
-    let raw: Vec<f64> = (0..k)
-        .map(|j| {
-            (0..k)
-                .map(|m| half[j][m] * half[j][m] * beta[m] * beta[m])
-                .sum()
-        })
-        .collect();
+    let beta: Vec<f64> = (0..k).map(|i| (0..k).map(|j| half_inv[i][j] * correlations[j]).sum()).collect();
+    let raw: Vec<f64> = (0..k).map(|j| (0..k).map(|m| half[j][m] * half[j][m] * beta[m] * beta[m]).sum()).collect();
     let r_squared: f64 = raw.iter().sum();
-    let rescaled = if r_squared > 0.0 {
-        raw.iter().map(|e| 100.0 * e / r_squared).collect()
-    } else {
-        vec![0.0; k]
-    };
-    Ok(RelativeWeights {
-        n,
-        raw,
-        rescaled,
-        r_squared,
-        correlations,
-    })
+    let rescaled = if r_squared > 0.0 { raw.iter().map(|e| 100.0 * e / r_squared).collect() } else { vec![0.0; k] };
+    Ok(RelativeWeights { n, raw, rescaled, r_squared, correlations })
 }
 
 /// SplitMix64 (Steele, Lea & Flood 2014): a tiny deterministic generator
@@ -345,9 +301,7 @@ pub fn bootstrap_relative_weights(
     let full = relative_weights(x, y)?;
     let k = full.raw.len();
     if replicates < 2 {
-        return Err(StatsError::InvalidParameter(
-            "need at least 2 bootstrap replicates".into(),
-        ));
+        return Err(StatsError::InvalidParameter("need at least 2 bootstrap replicates".into()));
     }
     let n = x.len();
     let mut rng = SplitMix64::new(seed);
@@ -374,10 +328,7 @@ pub fn bootstrap_relative_weights(
     }
     let used = replicates - failed;
     if used * 2 < replicates || used < 2 {
-        return Err(StatsError::InsufficientData {
-            needed: replicates.div_ceil(2).max(2),
-            found: used,
-        });
+        return Err(StatsError::InsufficientData { needed: replicates.div_ceil(2).max(2), found: used });
     }
     let interval = |mut v: Vec<f64>| {
         v.sort_by(f64::total_cmp);
@@ -425,12 +376,7 @@ impl std::fmt::Display for IpaQuadrant {
 
 /// Quadrant of one item against the cut points. Values equal to a cut
 /// point count as "important" / "high". SPEC §4.11.
-pub fn ipa_quadrant(
-    importance: f64,
-    performance: f64,
-    importance_cut: f64,
-    performance_cut: f64,
-) -> IpaQuadrant {
+pub fn ipa_quadrant(importance: f64, performance: f64, importance_cut: f64, performance_cut: f64) -> IpaQuadrant {
     // SPEC §4.11
     match (importance >= importance_cut, performance >= performance_cut) {
         (true, false) => IpaQuadrant::FixFirst,
@@ -442,30 +388,20 @@ pub fn ipa_quadrant(
 
 /// Quadrants of all items, with the cut points at the mean importance and
 /// the mean performance across items. SPEC §4.11.
-pub fn ipa_quadrants(
-    importance: &[f64],
-    performance: &[f64],
-) -> Result<Vec<IpaQuadrant>, StatsError> {
+pub fn ipa_quadrants(importance: &[f64], performance: &[f64]) -> Result<Vec<IpaQuadrant>, StatsError> {
     // SPEC §4.11
     if importance.is_empty() {
         return Err(StatsError::Empty);
     }
     if importance.len() != performance.len() {
-        return Err(StatsError::LengthMismatch {
-            expected: importance.len(),
-            found: performance.len(),
-        });
+        return Err(StatsError::LengthMismatch { expected: importance.len(), found: performance.len() });
     }
     super::check_finite(importance)?;
     super::check_finite(performance)?;
     let m = importance.len() as f64;
     let ic = importance.iter().sum::<f64>() / m;
     let pc = performance.iter().sum::<f64>() / m;
-    Ok(importance
-        .iter()
-        .zip(performance)
-        .map(|(&i, &p)| ipa_quadrant(i, p, ic, pc))
-        .collect())
+    Ok(importance.iter().zip(performance).map(|(&i, &p)| ipa_quadrant(i, p, ic, pc)).collect())
 }
 
 #[cfg(test)]
@@ -474,11 +410,7 @@ mod tests {
 
     #[test]
     fn jacobi_reconstructs_matrix() {
-        let a = vec![
-            vec![4.0, 1.0, 0.5],
-            vec![1.0, 3.0, 0.2],
-            vec![0.5, 0.2, 1.0],
-        ];
+        let a = vec![vec![4.0, 1.0, 0.5], vec![1.0, 3.0, 0.2], vec![0.5, 0.2, 1.0]];
         let (l, v) = symmetric_eigen(&a);
         for i in 0..3 {
             for j in 0..3 {

@@ -35,30 +35,18 @@ pub fn z_test_from_estimates(e1: f64, se1: f64, e2: f64, se2: f64) -> Result<ZTe
         }
     }
     if se1 < 0.0 || se2 < 0.0 {
-        return Err(StatsError::InvalidParameter(
-            "standard errors must be >= 0".into(),
-        ));
+        return Err(StatsError::InvalidParameter("standard errors must be >= 0".into()));
     }
     let difference = e1 - e2;
     let se = (se1 * se1 + se2 * se2).sqrt();
     if se == 0.0 {
         if difference == 0.0 {
-            return Ok(ZTest {
-                difference,
-                z: 0.0,
-                p_value: 1.0,
-            });
+            return Ok(ZTest { difference, z: 0.0, p_value: 1.0 });
         }
-        return Err(StatsError::ZeroVariance {
-            what: "difference of estimates",
-        });
+        return Err(StatsError::ZeroVariance { what: "difference of estimates" });
     }
     let z = difference / se;
-    Ok(ZTest {
-        difference,
-        z,
-        p_value: normal_two_sided_p(z),
-    })
+    Ok(ZTest { difference, z, p_value: normal_two_sided_p(z) })
 }
 
 /// Two-proportion z-test with pooled SE (SPEC §4.4):
@@ -78,9 +66,7 @@ pub fn two_proportion_z_test(x1: f64, n1: f64, x2: f64, n2: f64) -> Result<ZTest
         return Err(StatsError::Empty);
     }
     if !(0.0..=n1).contains(&x1) || !(0.0..=n2).contains(&x2) {
-        return Err(StatsError::InvalidParameter(
-            "successes must lie between 0 and n".into(),
-        ));
+        return Err(StatsError::InvalidParameter("successes must lie between 0 and n".into()));
     }
     let p1 = x1 / n1;
     let p2 = x2 / n2;
@@ -88,18 +74,10 @@ pub fn two_proportion_z_test(x1: f64, n1: f64, x2: f64, n2: f64) -> Result<ZTest
     let var = pooled * (1.0 - pooled) * (1.0 / n1 + 1.0 / n2);
     let difference = p1 - p2;
     if var.is_nan() || var <= 0.0 {
-        return Ok(ZTest {
-            difference,
-            z: 0.0,
-            p_value: 1.0,
-        });
+        return Ok(ZTest { difference, z: 0.0, p_value: 1.0 });
     }
     let z = difference / var.sqrt();
-    Ok(ZTest {
-        difference,
-        z,
-        p_value: normal_two_sided_p(z),
-    })
+    Ok(ZTest { difference, z, p_value: normal_two_sided_p(z) })
 }
 
 /// Welch's unequal-variance t-test on two raw samples (SPEC §4.4), as
@@ -123,27 +101,17 @@ pub fn welch_t_test(a: &[f64], b: &[f64]) -> Result<TTest, StatsError> {
 pub fn welch_t_test_from_summaries(a: &MeanSummary, b: &MeanSummary) -> Result<TTest, StatsError> {
     // SPEC §4.4
     let (Some(sa), Some(sb), Some(da), Some(db)) = (a.se, b.se, a.df, b.df) else {
-        return Err(StatsError::InsufficientData {
-            needed: 2,
-            found: a.n.min(b.n),
-        });
+        return Err(StatsError::InsufficientData { needed: 2, found: a.n.min(b.n) });
     };
     let va = sa * sa;
     let vb = sb * sb;
     let se2 = va + vb;
     let difference = a.mean - b.mean;
     if se2.is_nan() || se2 <= 0.0 {
-        return Err(StatsError::ZeroVariance {
-            what: "both samples",
-        });
+        return Err(StatsError::ZeroVariance { what: "both samples" });
     }
     let df = se2 * se2 / (va * va / da + vb * vb / db);
     let t = difference / se2.sqrt();
     let p_value = t_two_sided_p(t, df)?;
-    Ok(TTest {
-        difference,
-        t,
-        df,
-        p_value,
-    })
+    Ok(TTest { difference, t, df, p_value })
 }

@@ -1,8 +1,6 @@
 //! Means with t-based 95 % intervals (SPEC §4.4).
 
-use super::{
-    Interval, LOW_BASE, StatsError, check_finite, check_weights, effective_n, t_quantile, weight_at,
-};
+use super::{Interval, LOW_BASE, StatsError, check_finite, check_weights, effective_n, t_quantile, weight_at};
 use serde::{Deserialize, Serialize};
 
 /// Mean of one group with its t-interval.
@@ -45,24 +43,13 @@ pub fn mean_ci(values: &[f64], weights: Option<&[f64]>) -> Result<MeanSummary, S
     check_weights(weights, values.len())?;
     let n = values.len();
     let sw: f64 = (0..n).map(|i| weight_at(weights, i)).sum();
-    let mean = (0..n)
-        .map(|i| weight_at(weights, i) * values[i])
-        .sum::<f64>()
-        / sw;
+    let mean = (0..n).map(|i| weight_at(weights, i) * values[i]).sum::<f64>() / sw;
     let n_eff = match weights {
         Some(w) => effective_n(w).ok_or(StatsError::ZeroWeight)?,
         None => n as f64,
     };
-    let mut out = MeanSummary {
-        n,
-        effective_n: n_eff,
-        mean,
-        sd: None,
-        se: None,
-        df: None,
-        ci95: None,
-        low_base: n < LOW_BASE,
-    };
+    let mut out =
+        MeanSummary { n, effective_n: n_eff, mean, sd: None, se: None, df: None, ci95: None, low_base: n < LOW_BASE };
     // n_eff is 1 up to rounding when a single weight is non-zero.
     if n < 2 || n_eff <= 1.0 + 1e-12 {
         return Ok(out);

@@ -32,19 +32,16 @@ pub use aggregate::{mean_from_moments, nps_from_counts, share_from_counts};
 pub use correlation::{average_ranks, correlation_p_value, pearson, spearman};
 pub use crosstab::{ChiSquareResult, chi_square_independence};
 pub use drivers::{
-    BootstrapWeights, IpaQuadrant, RelativeWeights, SplitMix64, bootstrap_relative_weights,
-    ipa_quadrant, ipa_quadrants, relative_weights,
+    BootstrapWeights, IpaQuadrant, RelativeWeights, SplitMix64, bootstrap_relative_weights, ipa_quadrant,
+    ipa_quadrants, relative_weights,
 };
 pub use hypothesis::{
-    TTest, ZTest, two_proportion_z_test, welch_t_test, welch_t_test_from_summaries,
-    z_test_from_estimates,
+    TTest, ZTest, two_proportion_z_test, welch_t_test, welch_t_test_from_summaries, z_test_from_estimates,
 };
 pub use mean::{MeanSummary, mean_ci};
 pub use multiple::{BhResult, benjamini_hochberg, benjamini_hochberg_reject};
 pub use nps::{NpsSummary, nps, nps_difference};
-pub use proportion::{
-    RatingScale, RatingSummary, ShareSummary, rating_summary, top_box_share, wilson_interval,
-};
+pub use proportion::{RatingScale, RatingSummary, ShareSummary, rating_summary, top_box_share, wilson_interval};
 
 use serde::{Deserialize, Serialize};
 
@@ -93,12 +90,7 @@ pub enum StatsError {
     #[error("length mismatch: expected {expected}, found {found}")]
     LengthMismatch { expected: usize, found: usize },
     #[error("value {value} at index {index} is outside the scale {min}..={max}")]
-    OutOfRange {
-        index: usize,
-        value: f64,
-        min: f64,
-        max: f64,
-    },
+    OutOfRange { index: usize, value: f64, min: f64, max: f64 },
     #[error("not enough observations: need at least {needed}, found {found}")]
     InsufficientData { needed: usize, found: usize },
     #[error("driver {index} is constant (zero variance)")]
@@ -115,10 +107,7 @@ pub enum StatsError {
 pub(crate) fn check_weights(weights: Option<&[f64]>, n: usize) -> Result<(), StatsError> {
     if let Some(w) = weights {
         if w.len() != n {
-            return Err(StatsError::LengthMismatch {
-                expected: n,
-                found: w.len(),
-            });
+            return Err(StatsError::LengthMismatch { expected: n, found: w.len() });
         }
         for (index, &wi) in w.iter().enumerate() {
             if !wi.is_finite() || wi < 0.0 {
@@ -146,11 +135,7 @@ pub(crate) fn check_finite(values: &[f64]) -> Result<(), StatsError> {
 pub fn effective_n(weights: &[f64]) -> Option<f64> {
     let s: f64 = weights.iter().sum();
     let s2: f64 = weights.iter().map(|w| w * w).sum();
-    if s2 > 0.0 && s.is_finite() && s2.is_finite() {
-        Some(s * s / s2)
-    } else {
-        None
-    }
+    if s2 > 0.0 && s.is_finite() && s2.is_finite() { Some(s * s / s2) } else { None }
 }
 
 /// The weight of observation `i` (1 when unweighted).
@@ -174,8 +159,8 @@ pub(crate) fn normal_two_sided_p(z: f64) -> f64 {
 /// Two-sided p-value of Student's t with `df` degrees of freedom.
 pub(crate) fn t_two_sided_p(t: f64, df: f64) -> Result<f64, StatsError> {
     use statrs::distribution::{ContinuousCDF, StudentsT};
-    let dist = StudentsT::new(0.0, 1.0, df)
-        .map_err(|_| StatsError::InvalidParameter(format!("degrees of freedom {df}")))?;
+    let dist =
+        StudentsT::new(0.0, 1.0, df).map_err(|_| StatsError::InvalidParameter(format!("degrees of freedom {df}")))?;
     if t.is_infinite() {
         return Ok(0.0);
     }
@@ -189,8 +174,8 @@ pub(crate) fn t_quantile(p: f64, df: f64) -> Result<f64, StatsError> {
     if !(p > 0.0 && p < 1.0) {
         return Err(StatsError::InvalidParameter(format!("probability {p}")));
     }
-    let dist = StudentsT::new(0.0, 1.0, df)
-        .map_err(|_| StatsError::InvalidParameter(format!("degrees of freedom {df}")))?;
+    let dist =
+        StudentsT::new(0.0, 1.0, df).map_err(|_| StatsError::InvalidParameter(format!("degrees of freedom {df}")))?;
     let mut q = dist.inverse_cdf(p);
     for _ in 0..4 {
         let f = dist.pdf(q);
@@ -209,8 +194,6 @@ pub(crate) fn t_quantile(p: f64, df: f64) -> Result<f64, StatsError> {
     if q.is_finite() {
         Ok(q)
     } else {
-        Err(StatsError::InvalidParameter(format!(
-            "t quantile undefined for p={p}, df={df}"
-        )))
+        Err(StatsError::InvalidParameter(format!("t quantile undefined for p={p}, df={df}")))
     }
 }

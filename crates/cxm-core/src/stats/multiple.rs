@@ -23,12 +23,7 @@ pub fn benjamini_hochberg(p_values: &[f64]) -> Result<Vec<f64>, StatsError> {
             return Err(StatsError::NonFinite { index });
         }
         if !(0.0..=1.0).contains(&p) {
-            return Err(StatsError::OutOfRange {
-                index,
-                value: p,
-                min: 0.0,
-                max: 1.0,
-            });
+            return Err(StatsError::OutOfRange { index, value: p, min: 0.0, max: 1.0 });
         }
     }
     let m = p_values.len();
@@ -52,9 +47,7 @@ pub fn benjamini_hochberg(p_values: &[f64]) -> Result<Vec<f64>, StatsError> {
 pub fn benjamini_hochberg_reject(p_values: &[f64], q: f64) -> Result<BhResult, StatsError> {
     // SPEC §4.4
     if !(q.is_finite() && q > 0.0 && q < 1.0) {
-        return Err(StatsError::InvalidParameter(format!(
-            "FDR level q must be in (0, 1), got {q}"
-        )));
+        return Err(StatsError::InvalidParameter(format!("FDR level q must be in (0, 1), got {q}")));
     }
     let adjusted = benjamini_hochberg(p_values)?;
     let reject = adjusted.iter().map(|&a| a <= q).collect();

@@ -1,8 +1,7 @@
 //! Net Promoter Score 净推荐值 (SPEC §4.1).
 
 use super::{
-    Interval, LOW_BASE, StatsError, ZTest, check_finite, check_weights, effective_n, weight_at,
-    z_test_from_estimates,
+    Interval, LOW_BASE, StatsError, ZTest, check_finite, check_weights, effective_n, weight_at, z_test_from_estimates,
 };
 use serde::{Deserialize, Serialize};
 
@@ -49,12 +48,7 @@ pub fn nps(scores: &[f64], weights: Option<&[f64]>) -> Result<NpsSummary, StatsE
     let (mut pro, mut pas, mut det) = (0.0, 0.0, 0.0);
     for (i, &s) in scores.iter().enumerate() {
         if !(0.0..=10.0).contains(&s) || s.fract() != 0.0 {
-            return Err(StatsError::OutOfRange {
-                index: i,
-                value: s,
-                min: 0.0,
-                max: 10.0,
-            });
+            return Err(StatsError::OutOfRange { index: i, value: s, min: 0.0, max: 10.0 });
         }
         let w = weight_at(weights, i);
         if s >= 9.0 {

@@ -2,8 +2,7 @@
 //! (SPEC §4.2, §4.3).
 
 use super::{
-    Interval, LOW_BASE, MeanSummary, StatsError, Z_95, check_finite, check_weights, effective_n,
-    mean_ci, weight_at,
+    Interval, LOW_BASE, MeanSummary, StatsError, Z_95, check_finite, check_weights, effective_n, mean_ci, weight_at,
 };
 use serde::{Deserialize, Serialize};
 
@@ -24,9 +23,7 @@ pub fn wilson_interval(successes: f64, n: f64, z: f64) -> Result<Interval, Stats
         return Err(StatsError::Empty);
     }
     if !(0.0..=n).contains(&successes) || z < 0.0 {
-        return Err(StatsError::InvalidParameter(
-            "need 0 <= successes <= n and z >= 0".into(),
-        ));
+        return Err(StatsError::InvalidParameter("need 0 <= successes <= n and z >= 0".into()));
     }
     let p = successes / n;
     let z2 = z * z;
@@ -34,16 +31,8 @@ pub fn wilson_interval(successes: f64, n: f64, z: f64) -> Result<Interval, Stats
     let centre = (p + z2 / (2.0 * n)) / denom;
     let half = z / denom * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt();
     // The bounds are exactly 0 (x = 0) and 1 (x = n); avoid round-off there.
-    let lower = if successes == 0.0 {
-        0.0
-    } else {
-        (centre - half).clamp(0.0, 1.0)
-    };
-    let upper = if successes == n {
-        1.0
-    } else {
-        (centre + half).clamp(0.0, 1.0)
-    };
+    let lower = if successes == 0.0 { 0.0 } else { (centre - half).clamp(0.0, 1.0) };
+    let upper = if successes == n { 1.0 } else { (centre + half).clamp(0.0, 1.0) };
     Ok(Interval::new(lower.min(p), upper.max(p)))
 }
 
@@ -71,20 +60,14 @@ pub struct ShareSummary {
 ///
 /// With weights the share is `Σw·[x ≥ t]/Σw` and the interval is Wilson's
 /// with n replaced by Kish's effective n.
-pub fn top_box_share(
-    values: &[f64],
-    threshold: f64,
-    weights: Option<&[f64]>,
-) -> Result<ShareSummary, StatsError> {
+pub fn top_box_share(values: &[f64], threshold: f64, weights: Option<&[f64]>) -> Result<ShareSummary, StatsError> {
     // SPEC §4.2, §4.3
     if values.is_empty() {
         return Err(StatsError::Empty);
     }
     check_finite(values)?;
     if !threshold.is_finite() {
-        return Err(StatsError::InvalidParameter(
-            "threshold must be finite".into(),
-        ));
+        return Err(StatsError::InvalidParameter("threshold must be finite".into()));
     }
     check_weights(weights, values.len())?;
     let mut total = 0.0;
@@ -124,39 +107,23 @@ pub struct RatingScale {
 impl RatingScale {
     /// CSAT 1–5, top-2 box = 4–5 (SPEC §4.2).
     pub fn csat() -> Self {
-        RatingScale {
-            min: 1.0,
-            max: 5.0,
-            top_box_min: 4.0,
-        }
+        RatingScale { min: 1.0, max: 5.0, top_box_min: 4.0 }
     }
 
     /// CES 1–7 agreement, "easy" = 5–7 (SPEC §4.3).
     pub fn ces() -> Self {
-        RatingScale {
-            min: 1.0,
-            max: 7.0,
-            top_box_min: 5.0,
-        }
+        RatingScale { min: 1.0, max: 7.0, top_box_min: 5.0 }
     }
 
     /// CSAT on a custom scale: top-2 box = the two highest points.
     pub fn csat_custom(min: f64, max: f64) -> Self {
-        RatingScale {
-            min,
-            max,
-            top_box_min: max - 1.0,
-        }
+        RatingScale { min, max, top_box_min: max - 1.0 }
     }
 
     /// CES on a custom scale: "easy" = points above the midpoint
     /// (1–7 → 5–7, 1–5 → 4–5). SPEC §4.3: the scale is part of the question.
     pub fn ces_custom(min: f64, max: f64) -> Self {
-        RatingScale {
-            min,
-            max,
-            top_box_min: ((min + max) / 2.0).floor() + 1.0,
-        }
+        RatingScale { min, max, top_box_min: ((min + max) / 2.0).floor() + 1.0 }
     }
 }
 
@@ -176,22 +143,12 @@ pub fn rating_summary(
     weights: Option<&[f64]>,
 ) -> Result<RatingSummary, StatsError> {
     // SPEC §4.2, §4.3
-    if !(scale.min.is_finite() && scale.max.is_finite() && scale.top_box_min.is_finite())
-        || scale.min >= scale.max
-    {
-        return Err(StatsError::InvalidParameter(format!(
-            "invalid scale {}..={}",
-            scale.min, scale.max
-        )));
+    if !(scale.min.is_finite() && scale.max.is_finite() && scale.top_box_min.is_finite()) || scale.min >= scale.max {
+        return Err(StatsError::InvalidParameter(format!("invalid scale {}..={}", scale.min, scale.max)));
     }
     check_finite(values)?;
     if let Some(index) = values.iter().position(|v| *v < scale.min || *v > scale.max) {
-        return Err(StatsError::OutOfRange {
-            index,
-            value: values[index],
-            min: scale.min,
-            max: scale.max,
-        });
+        return Err(StatsError::OutOfRange { index, value: values[index], min: scale.min, max: scale.max });
     }
     Ok(RatingSummary {
         scale,

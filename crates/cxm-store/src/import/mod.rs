@@ -72,11 +72,14 @@ impl ImportReport {
 /// Progress as the importer sees it: rows read so far and bytes (or sheet rows) consumed.
 pub type Progress = Arc<dyn Fn(u64, u64) + Send + Sync>;
 
+/// A question as validation needs it: id, kind, top/bottom scale, value bounds.
+type QuestionCache = (i64, QuestionKind, Option<ScoreScale>, Option<(f64, f64)>);
+
 #[derive(Debug, Clone)]
 struct SurveyCache {
     id: i64,
     version: i64,
-    questions: HashMap<String, (i64, QuestionKind, Option<ScoreScale>, Option<(f64, f64)>)>,
+    questions: HashMap<String, QuestionCache>,
 }
 
 /// What validating and encoding a response needs: read-only during an import,
@@ -101,7 +104,11 @@ impl ResponseContext {
         match key {
             None => Ok(None),
             Some(k) => self.touchpoints.get(k).copied().map(Some).ok_or_else(|| {
-                RowError::new(line, "touchpoint", format!("unknown touchpoint '{k}' (define it in the workspace first)"))
+                RowError::new(
+                    line,
+                    "touchpoint",
+                    format!("unknown touchpoint '{k}' (define it in the workspace first)"),
+                )
             }),
         }
     }
@@ -202,7 +209,8 @@ impl Importer {
             }
             surveys.insert(s.key.clone(), SurveyCache { id: s.id, version: s.version, questions });
         }
-        let touchpoints: HashMap<String, i64> = crate::setup::touchpoints(db, workspace_id).await?.into_iter().map(|t| (t.key, t.id)).collect();
+        let touchpoints: HashMap<String, i64> =
+            crate::setup::touchpoints(db, workspace_id).await?.into_iter().map(|t| (t.key, t.id)).collect();
         let segments = sqlx::query("SELECT key, id FROM segments WHERE workspace_id = $1")
             .bind(workspace_id)
             .fetch_all(&db.pool)
@@ -216,7 +224,12 @@ impl Importer {
 
     /// Imports every row of `source`. Fails as a whole only when the file
     /// itself is unusable (unknown or missing columns, unreadable format); then nothing is written.
-    pub async fn import_source(&mut self, kind: ImportKind, source: Box<dyn RowSource>, progress: Option<Progress>) -> Result<ImportReport> {
+    pub async fn import_source(
+        &mut self,
+        kind: ImportKind,
+        source: Box<dyn RowSource>,
+        progress: Option<Progress>,
+    ) -> Result<ImportReport> {
         let started = std::time::Instant::now();
         let header_checked = !source.header().is_empty();
         let columns: Vec<Column> = if header_checked {
@@ -309,7 +322,9 @@ impl Importer {
         let missing: Vec<&str> = wanted.iter().copied().filter(|k| !self.customers.contains_key(*k)).collect();
         for chunk in missing.chunks(1000) {
             let (first, list) = (param_list(self.db.backend, 1, 1), param_list(self.db.backend, 2, chunk.len()));
-            let sql = format!("SELECT external_id, id FROM customers WHERE workspace_id = {first} AND external_id IN ({list})");
+            let sql = format!(
+                "SELECT external_id, id FROM customers WHERE workspace_id = {first} AND external_id IN ({list})"
+            );
             let mut q = sqlx::query(AssertSqlSafe(sql)).bind(self.workspace_id);
             for k in chunk {
                 q = q.bind(*k);
@@ -468,8 +483,14 @@ impl Importer {
                 // Under BEGIN IMMEDIATE nobody else writes, and new rows get rowids
                 // above the current maximum: when fewer rows went in than were
                 // sent, those above the old maximum are exactly the new ones.
-                let before: i64 = sqlx::query("SELECT COALESCE(MAX(id), 0) FROM responses").fetch_one(&mut *tx).await?.get(0);
-                let changed = sqlx::query(insert_sql).bind(self.workspace_id).bind(batch.rows_json).execute(&mut *tx).await?.rows_affected();
+                let before: i64 =
+                    sqlx::query("SELECT COALESCE(MAX(id), 0) FROM responses").fetch_one(&mut *tx).await?.get(0);
+                let changed = sqlx::query(insert_sql)
+                    .bind(self.workspace_id)
+                    .bind(batch.rows_json)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
                 let distinct = good.iter().map(|r| r.external_id.as_str()).collect::<HashSet<_>>().len() as u64;
                 if changed == distinct {
                     None
@@ -507,7 +528,10 @@ impl Importer {
             let survey = &self.context.surveys[&r.survey];
             let tp = r.touchpoint.as_deref().and_then(|k| self.context.touchpoints.get(k).copied()).unwrap_or(0);
             for (key, value) in &r.answers {
-                let (Some((qid, _, Some(scale), _)), AnswerValue::Number(v)) = (survey.questions.get(key), value) else { continue };
+                let (Some((qid, _, Some(scale), _)), AnswerValue::Number(v)) = (survey.questions.get(key), value)
+                else {
+                    continue;
+                };
                 add_to_rollup(&mut rollup, (*qid, tp, day_of(r.submitted_at)), scale, *v);
             }
         }
@@ -532,15 +556,38 @@ impl Importer {
             }
             good.push(f);
         }
-        self.insert_simple(report, good.len(), "feedback_items", &["workspace_id", "external_id", "source", "text", "rating", "customer_id", "touchpoint_id", "channel", "language", "occurred_at"],
+        self.insert_simple(
+            report,
+            good.len(),
+            "feedback_items",
+            &[
+                "workspace_id",
+                "external_id",
+                "source",
+                "text",
+                "rating",
+                "customer_id",
+                "touchpoint_id",
+                "channel",
+                "language",
+                "occurred_at",
+            ],
             |imp, pending, q, i| {
                 let f = &good[i];
-                q.bind(imp.workspace_id).bind(f.external_id.clone()).bind(f.source.as_str()).bind(f.text.clone()).bind(f.rating)
+                q.bind(imp.workspace_id)
+                    .bind(f.external_id.clone())
+                    .bind(f.source.as_str())
+                    .bind(f.text.clone())
+                    .bind(f.rating)
                     .bind(imp.customer_id(pending, f.customer_external_id.as_deref()))
                     .bind(f.touchpoint.as_deref().and_then(|k| imp.context.touchpoints.get(k).copied()))
-                    .bind(f.channel.map(|c| c.as_str())).bind(f.language.map(|l| l.as_str())).bind(f.occurred_at)
+                    .bind(f.channel.map(|c| c.as_str()))
+                    .bind(f.language.map(|l| l.as_str()))
+                    .bind(f.occurred_at)
             },
-            good.iter().filter_map(|f| f.customer_external_id.as_deref()).collect()).await
+            good.iter().filter_map(|f| f.customer_external_id.as_deref()).collect(),
+        )
+        .await
     }
 
     async fn write_events(&mut self, rows: Vec<(u64, EventRecord)>, report: &mut ImportReport) -> Result<()> {
@@ -552,27 +599,45 @@ impl Importer {
             }
             good.push(e);
         }
-        self.insert_simple(report, good.len(), "events", &["workspace_id", "external_id", "customer_id", "touchpoint_id", "name", "properties", "occurred_at"],
+        self.insert_simple(
+            report,
+            good.len(),
+            "events",
+            &["workspace_id", "external_id", "customer_id", "touchpoint_id", "name", "properties", "occurred_at"],
             |imp, pending, q, i| {
                 let e = &good[i];
-                q.bind(imp.workspace_id).bind(e.external_id.clone())
+                q.bind(imp.workspace_id)
+                    .bind(e.external_id.clone())
                     .bind(imp.customer_id(pending, e.customer_external_id.as_deref()))
                     .bind(e.touchpoint.as_deref().and_then(|k| imp.context.touchpoints.get(k).copied()))
-                    .bind(e.name.clone()).bind(serde_json::Value::Object(e.properties.clone()).to_string()).bind(e.occurred_at)
+                    .bind(e.name.clone())
+                    .bind(serde_json::Value::Object(e.properties.clone()).to_string())
+                    .bind(e.occurred_at)
             },
-            good.iter().filter_map(|e| e.customer_external_id.as_deref()).collect()).await
+            good.iter().filter_map(|e| e.customer_external_id.as_deref()).collect(),
+        )
+        .await
     }
 
     async fn write_odata(&mut self, rows: Vec<(u64, ODataRecord)>, report: &mut ImportReport) -> Result<()> {
         let good: Vec<ODataRecord> = rows.into_iter().map(|(_, o)| o).collect();
-        self.insert_simple(report, good.len(), "operational_records", &["workspace_id", "external_id", "customer_id", "kind", "amount", "occurred_at"],
+        self.insert_simple(
+            report,
+            good.len(),
+            "operational_records",
+            &["workspace_id", "external_id", "customer_id", "kind", "amount", "occurred_at"],
             |imp, pending, q, i| {
                 let o = &good[i];
-                q.bind(imp.workspace_id).bind(o.external_id.clone())
+                q.bind(imp.workspace_id)
+                    .bind(o.external_id.clone())
                     .bind(imp.customer_id(pending, o.customer_external_id.as_deref()))
-                    .bind(o.kind.as_str()).bind(o.amount).bind(o.occurred_at)
+                    .bind(o.kind.as_str())
+                    .bind(o.amount)
+                    .bind(o.occurred_at)
             },
-            good.iter().filter_map(|o| o.customer_external_id.as_deref()).collect()).await
+            good.iter().filter_map(|o| o.customer_external_id.as_deref()).collect(),
+        )
+        .await
     }
 
     /// Inserts `count` rows of a table keyed by (workspace_id, external_id),
@@ -587,8 +652,12 @@ impl Importer {
         customers: HashSet<&str>,
     ) -> Result<()>
     where
-        F: for<'a> Fn(&Importer, &HashMap<String, i64>, sqlx::query::Query<'a, sqlx::Any, sqlx::any::AnyArguments>, usize)
-            -> sqlx::query::Query<'a, sqlx::Any, sqlx::any::AnyArguments>,
+        F: for<'a> Fn(
+            &Importer,
+            &HashMap<String, i64>,
+            sqlx::query::Query<'a, sqlx::Any, sqlx::any::AnyArguments>,
+            usize,
+        ) -> sqlx::query::Query<'a, sqlx::Any, sqlx::any::AnyArguments>,
     {
         if count == 0 {
             return Ok(());
@@ -626,7 +695,9 @@ pub fn answers_json(answers: &[(String, AnswerValue)]) -> String {
     let mut map = serde_json::Map::with_capacity(answers.len());
     for (key, value) in answers {
         let v = match value {
-            AnswerValue::Number(n) => serde_json::Number::from_f64(*n).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null),
+            AnswerValue::Number(n) => {
+                serde_json::Number::from_f64(*n).map(serde_json::Value::Number).unwrap_or(serde_json::Value::Null)
+            }
             AnswerValue::Text(t) => serde_json::Value::String(t.clone()),
         };
         map.insert(key.clone(), v);
@@ -634,7 +705,12 @@ pub fn answers_json(answers: &[(String, AnswerValue)]) -> String {
     serde_json::Value::Object(map).to_string()
 }
 
-pub(crate) fn add_to_rollup(rollup: &mut HashMap<(i64, i64, i64), [f64; 5]>, key: (i64, i64, i64), scale: &ScoreScale, v: f64) {
+pub(crate) fn add_to_rollup(
+    rollup: &mut HashMap<(i64, i64, i64), [f64; 5]>,
+    key: (i64, i64, i64),
+    scale: &ScoreScale,
+    v: f64,
+) {
     let a = rollup.entry(key).or_insert([0.0; 5]);
     a[0] += 1.0;
     a[1] += v;
@@ -643,7 +719,12 @@ pub(crate) fn add_to_rollup(rollup: &mut HashMap<(i64, i64, i64), [f64; 5]>, key
     a[4] += f64::from(u8::from(scale.is_bottom(v)));
 }
 
-pub(crate) async fn upsert_rollup(tx: &mut sqlx::Transaction<'_, sqlx::Any>, backend: Backend, workspace_id: i64, rollup: &HashMap<(i64, i64, i64), [f64; 5]>) -> Result<()> {
+pub(crate) async fn upsert_rollup(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    workspace_id: i64,
+    rollup: &HashMap<(i64, i64, i64), [f64; 5]>,
+) -> Result<()> {
     let entries: Vec<_> = rollup.iter().collect();
     for chunk in entries.chunks(rows_per_statement(9)) {
         let sql = format!(
@@ -655,7 +736,16 @@ pub(crate) async fn upsert_rollup(tx: &mut sqlx::Transaction<'_, sqlx::Any>, bac
         );
         let mut q = sqlx::query(AssertSqlSafe(sql));
         for ((qid, tp, day), a) in chunk {
-            q = q.bind(workspace_id).bind(*qid).bind(*tp).bind(*day).bind(a[0] as i64).bind(a[1]).bind(a[2]).bind(a[3] as i64).bind(a[4] as i64);
+            q = q
+                .bind(workspace_id)
+                .bind(*qid)
+                .bind(*tp)
+                .bind(*day)
+                .bind(a[0] as i64)
+                .bind(a[1])
+                .bind(a[2])
+                .bind(a[3] as i64)
+                .bind(a[4] as i64);
         }
         q.execute(&mut **tx).await?;
     }
@@ -720,7 +810,13 @@ fn parse_rows(
 }
 
 /// Imports a file, choosing the format by its extension.
-pub async fn import_file(db: &Db, workspace_id: i64, kind: ImportKind, path: &std::path::Path, progress: Option<Progress>) -> Result<ImportReport> {
+pub async fn import_file(
+    db: &Db,
+    workspace_id: i64,
+    kind: ImportKind,
+    path: &std::path::Path,
+    progress: Option<Progress>,
+) -> Result<ImportReport> {
     let format = source::Format::from_path(path).ok_or_else(|| {
         StoreError::Invalid(format!("{}: unknown file type (use .csv, .xlsx or .jsonl)", path.display()))
     })?;

@@ -23,10 +23,10 @@ pub fn parse_time(text: &str) -> Result<i64, String> {
         }
     }
     for fmt in ["%Y-%m-%d", "%Y/%m/%d"] {
-        if let Ok(d) = chrono::NaiveDate::parse_from_str(t, fmt) {
-            if let Some(dt) = d.and_hms_opt(0, 0, 0) {
-                return Ok(dt.and_utc().timestamp_millis());
-            }
+        if let Ok(d) = chrono::NaiveDate::parse_from_str(t, fmt)
+            && let Some(dt) = d.and_hms_opt(0, 0, 0)
+        {
+            return Ok(dt.and_utc().timestamp_millis());
         }
     }
     Err(format!("'{t}' is not a time (use RFC 3339 like 2026-03-01T08:30:00Z, YYYY-MM-DD, or Unix milliseconds)"))
@@ -145,28 +145,52 @@ impl ImportKind {
         use Column::*;
         match self {
             ImportKind::Customers => &[
-                ("external_id", ExternalId), ("name", Name), ("email", Email), ("phone", Phone),
-                ("language", Language), ("lifecycle", Lifecycle), ("consent_email", ConsentEmail),
-                ("consent_sms", ConsentSms), ("segments", Segments), ("created_at", CreatedAt),
+                ("external_id", ExternalId),
+                ("name", Name),
+                ("email", Email),
+                ("phone", Phone),
+                ("language", Language),
+                ("lifecycle", Lifecycle),
+                ("consent_email", ConsentEmail),
+                ("consent_sms", ConsentSms),
+                ("segments", Segments),
+                ("created_at", CreatedAt),
                 ("attributes", Attributes),
             ],
             ImportKind::Responses => &[
-                ("external_id", ExternalId), ("survey", Survey), ("customer_id", Customer),
-                ("touchpoint", Touchpoint), ("channel", Channel), ("language", Language),
+                ("external_id", ExternalId),
+                ("survey", Survey),
+                ("customer_id", Customer),
+                ("touchpoint", Touchpoint),
+                ("channel", Channel),
+                ("language", Language),
                 ("submitted_at", Time),
             ],
             ImportKind::Feedback => &[
-                ("external_id", ExternalId), ("source", Source), ("text", Text), ("rating", Rating),
-                ("customer_id", Customer), ("touchpoint", Touchpoint), ("channel", Channel),
-                ("language", Language), ("occurred_at", Time),
+                ("external_id", ExternalId),
+                ("source", Source),
+                ("text", Text),
+                ("rating", Rating),
+                ("customer_id", Customer),
+                ("touchpoint", Touchpoint),
+                ("channel", Channel),
+                ("language", Language),
+                ("occurred_at", Time),
             ],
             ImportKind::Events => &[
-                ("external_id", ExternalId), ("customer_id", Customer), ("name", EventName),
-                ("touchpoint", Touchpoint), ("properties", Properties), ("occurred_at", Time),
+                ("external_id", ExternalId),
+                ("customer_id", Customer),
+                ("name", EventName),
+                ("touchpoint", Touchpoint),
+                ("properties", Properties),
+                ("occurred_at", Time),
             ],
             ImportKind::OData => &[
-                ("external_id", ExternalId), ("customer_id", Customer), ("kind", Kind),
-                ("amount", Amount), ("occurred_at", Time),
+                ("external_id", ExternalId),
+                ("customer_id", Customer),
+                ("kind", Kind),
+                ("amount", Amount),
+                ("occurred_at", Time),
             ],
         }
     }
@@ -230,7 +254,8 @@ impl ImportKind {
 
     pub fn check_required(self, row: &RawRow, header: &[String]) -> Result<(), RowError> {
         for r in self.required() {
-            let present = header.iter().position(|h| h == r).and_then(|i| row.cells.get(i)).is_some_and(Option::is_some);
+            let present =
+                header.iter().position(|h| h == r).and_then(|i| row.cells.get(i)).is_some_and(Option::is_some);
             if !present {
                 return Err(RowError::new(row.line, r, "is required".to_string()));
             }
@@ -297,7 +322,8 @@ pub fn to_record(kind: ImportKind, columns: &[Column], header: &[String], row: &
             Column::ConsentEmail => consent_email = parse_bool(value).map_err(fail)?,
             Column::ConsentSms => consent_sms = parse_bool(value).map_err(fail)?,
             Column::Segments => {
-                segments = value.split([';', ',', '|']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+                segments =
+                    value.split([';', ',', '|']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
             }
             Column::CreatedAt => created_at = Some(parse_time(value).map_err(fail)?),
             Column::Attributes => attributes.extend(parse_object(value).map_err(fail)?),
@@ -401,7 +427,9 @@ mod tests {
     fn unknown_and_missing_columns_are_named() {
         let keys = HashSet::from(["nps".to_string()]);
         let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let err = ImportKind::Responses.check_header(&h(&["external_id", "survey", "submitted_at", "npz"]), &keys).unwrap_err();
+        let err = ImportKind::Responses
+            .check_header(&h(&["external_id", "survey", "submitted_at", "npz"]), &keys)
+            .unwrap_err();
         assert!(err.contains("unknown column 'npz'"), "{err}");
         let err = ImportKind::Responses.check_header(&h(&["external_id", "nps"]), &keys).unwrap_err();
         assert!(err.contains("survey") && err.contains("submitted_at"), "{err}");

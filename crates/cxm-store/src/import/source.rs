@@ -69,7 +69,11 @@ pub fn open(path: &Path, format: Format) -> Result<Box<dyn RowSource>, SourceErr
 
 fn cell_text(bytes: &[u8], field: &str, line: u64) -> Result<Option<String>, RowError> {
     if bytes.len() > MAX_FIELD_BYTES {
-        return Err(RowError::new(line, field, format!("value is {} bytes; at most {MAX_FIELD_BYTES} are accepted", bytes.len())));
+        return Err(RowError::new(
+            line,
+            field,
+            format!("value is {} bytes; at most {MAX_FIELD_BYTES} are accepted", bytes.len()),
+        ));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         RowError::new(line, field, format!("not valid UTF-8 at byte {} (save the file as UTF-8)", e.valid_up_to()))
@@ -86,13 +90,16 @@ pub struct CsvSource<R: Read> {
 
 impl<R: Read + Send> CsvSource<R> {
     pub fn new(input: R) -> Result<Self, SourceError> {
-        let mut reader = csv::ReaderBuilder::new().flexible(true).has_headers(true).buffer_capacity(1 << 16).from_reader(input);
-        let raw = reader.byte_headers().map_err(|e| SourceError::Format(format!("cannot read the CSV header: {e}")))?.clone();
+        let mut reader =
+            csv::ReaderBuilder::new().flexible(true).has_headers(true).buffer_capacity(1 << 16).from_reader(input);
+        let raw =
+            reader.byte_headers().map_err(|e| SourceError::Format(format!("cannot read the CSV header: {e}")))?.clone();
         let mut header = Vec::with_capacity(raw.len());
         for (i, h) in raw.iter().enumerate() {
             let h = if i == 0 { h.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(h) } else { h };
-            let name = std::str::from_utf8(h)
-                .map_err(|_| SourceError::Format(format!("header column {} is not valid UTF-8 (save the file as UTF-8)", i + 1)))?;
+            let name = std::str::from_utf8(h).map_err(|_| {
+                SourceError::Format(format!("header column {} is not valid UTF-8 (save the file as UTF-8)", i + 1))
+            })?;
             header.push(name.trim().to_string());
         }
         if header.iter().all(|h| h.is_empty()) {
@@ -125,9 +132,11 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
                         continue; // blank line
                     }
                     if self.record.len() > self.header.len() {
-                        return Some(Err(RowError::new(line, "", format!(
-                            "{} fields but the header has {} columns", self.record.len(), self.header.len()
-                        ))));
+                        return Some(Err(RowError::new(
+                            line,
+                            "",
+                            format!("{} fields but the header has {} columns", self.record.len(), self.header.len()),
+                        )));
                     }
                     let mut cells = Vec::with_capacity(self.header.len());
                     for (i, bytes) in self.record.iter().enumerate() {
@@ -177,7 +186,11 @@ impl<R: BufRead + Send> JsonLinesSource<R> {
             serde_json::Value::String(s) => {
                 let s = s.trim();
                 if s.len() > MAX_FIELD_BYTES {
-                    return Err(RowError::new(self.line, key, format!("value is {} bytes; at most {MAX_FIELD_BYTES} are accepted", s.len())));
+                    return Err(RowError::new(
+                        self.line,
+                        key,
+                        format!("value is {} bytes; at most {MAX_FIELD_BYTES} are accepted", s.len()),
+                    ));
                 }
                 if s.is_empty() { None } else { Some(s.to_string()) }
             }
@@ -208,13 +221,13 @@ impl<R: BufRead + Send> JsonLinesSource<R> {
         let mut cells = vec![None; self.header.len()];
         for (key, value) in &map {
             // A nested `answers` object is flattened: its keys are question keys.
-            if key == "answers" {
-                if let serde_json::Value::Object(answers) = value {
-                    for (q, v) in answers {
-                        self.put(&mut cells, q, v)?;
-                    }
-                    continue;
+            if key == "answers"
+                && let serde_json::Value::Object(answers) = value
+            {
+                for (q, v) in answers {
+                    self.put(&mut cells, q, v)?;
                 }
+                continue;
             }
             self.put(&mut cells, key, value)?;
         }
@@ -237,7 +250,11 @@ impl<R: BufRead + Send> RowSource for JsonLinesSource<R> {
                     self.line += 1;
                     self.bytes += n as u64;
                     if self.buf.len() > MAX_FIELD_BYTES * 10 {
-                        return Some(Err(RowError::new(self.line, "", format!("line is {} bytes; at most {} are accepted", self.buf.len(), MAX_FIELD_BYTES * 10))));
+                        return Some(Err(RowError::new(
+                            self.line,
+                            "",
+                            format!("line is {} bytes; at most {} are accepted", self.buf.len(), MAX_FIELD_BYTES * 10),
+                        )));
                     }
                     match self.parse() {
                         Ok(None) => continue,
@@ -276,7 +293,11 @@ fn xlsx_cell_text(value: &calamine::DataRef<'_>) -> Option<String> {
         DataRef::Empty => return None,
         DataRef::Int(i) => i.to_string(),
         DataRef::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 1e15 { format!("{}", *f as i64) } else { f.to_string() }
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{}", *f as i64)
+            } else {
+                f.to_string()
+            }
         }
         DataRef::String(s) => s.trim().to_string(),
         DataRef::SharedString(s) => s.trim().to_string(),
@@ -311,12 +332,11 @@ fn stream_xlsx<RS: Read + Seek>(input: RS, out: &std::sync::mpsc::SyncSender<Xls
             Err(e) => return Err(format!("sheet '{sheet}' is malformed: {e}")),
         };
         let (row, col) = cell.get_position();
-        if current.as_ref().is_some_and(|(r, _)| *r != row) {
-            if let Some(done) = current.take() {
-                if !flush(done, &mut header_sent) {
-                    return Ok(()); // the importer stopped reading
-                }
-            }
+        if current.as_ref().is_some_and(|(r, _)| *r != row)
+            && let Some(done) = current.take()
+            && !flush(done, &mut header_sent)
+        {
+            return Ok(()); // the importer stopped reading
         }
         let cells = &mut current.get_or_insert_with(|| (row, Vec::new())).1;
         let col = col as usize;
@@ -351,7 +371,9 @@ impl XlsxSource {
         match rx.recv() {
             Ok(XlsxMessage::Header(header)) => Ok(XlsxSource { header, rows: rx, position: 0 }),
             Ok(XlsxMessage::Failed(message)) => Err(SourceError::Format(message)),
-            Ok(XlsxMessage::Row(..)) | Err(_) => Err(SourceError::Format("the XLSX reader stopped unexpectedly".into())),
+            Ok(XlsxMessage::Row(..)) | Err(_) => {
+                Err(SourceError::Format("the XLSX reader stopped unexpectedly".into()))
+            }
         }
     }
 }
@@ -374,10 +396,14 @@ impl RowSource for XlsxSource {
                     return Some(Err(RowError::new(line, "", format!("cells beyond the {width} header columns"))));
                 }
                 for (i, c) in cells.iter().enumerate().take(width) {
-                    if let Some(t) = c {
-                        if t.len() > MAX_FIELD_BYTES {
-                            return Some(Err(RowError::new(line, &self.header[i], format!("value is {} bytes; at most {MAX_FIELD_BYTES} are accepted", t.len()))));
-                        }
+                    if let Some(t) = c
+                        && t.len() > MAX_FIELD_BYTES
+                    {
+                        return Some(Err(RowError::new(
+                            line,
+                            &self.header[i],
+                            format!("value is {} bytes; at most {MAX_FIELD_BYTES} are accepted", t.len()),
+                        )));
                     }
                 }
                 cells.resize(width, None);
