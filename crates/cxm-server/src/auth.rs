@@ -20,18 +20,18 @@ pub const PRE_CSRF_COOKIE: &str = "cxm_csrf";
 pub const SESSION_TTL_MS: i64 = 12 * 3600 * 1000;
 
 #[derive(Debug, thiserror::Error)]
-#[error("password hashing failed: {0}")]
+#[error("{0}")]
 pub struct HashError(String);
 
 /// Argon2id hash in PHC string form.
 pub fn hash_password(password: &str) -> Result<String, HashError> {
-    if password.chars().count() < 8 {
-        return Err(HashError("passwords need at least 8 characters".into()));
+    if password.chars().count() < 8 || password.trim().is_empty() {
+        return Err(HashError("passwords need at least 8 characters, not all spaces".into()));
     }
     argon2::Argon2::default()
         .hash_password(password.as_bytes())
         .map(|h| h.to_string())
-        .map_err(|e| HashError(e.to_string()))
+        .map_err(|e| HashError(format!("password hashing failed: {e}")))
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -154,6 +154,7 @@ mod tests {
         assert!(!verify_password("wrong horse", &a));
         assert!(!verify_password("x", "not a hash"));
         assert!(hash_password("short").is_err());
+        assert!(hash_password("          ").is_err());
     }
 
     #[test]

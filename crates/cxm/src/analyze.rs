@@ -141,10 +141,10 @@ struct Table {
 
 impl Table {
     fn read(path: &Path) -> Result<Table> {
+        let file = std::fs::File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
         let mut rdr = csv::ReaderBuilder::new()
             .flexible(true)
-            .from_path(path)
-            .with_context(|| format!("cannot open {}", path.display()))?;
+            .from_reader(cxm_store::import::source::LineTracking::new(std::io::BufReader::new(file)));
         let headers: Vec<String> = rdr
             .headers()
             .with_context(|| format!("cannot read the header row of {}", path.display()))?
@@ -156,9 +156,13 @@ impl Table {
             })
             .collect();
         let mut rows = Vec::new();
-        for rec in rdr.records() {
-            let rec = rec.with_context(|| format!("cannot read {}", path.display()))?;
-            let line = rec.position().map(|p| p.line()).unwrap_or(0);
+        loop {
+            let mut rec = csv::StringRecord::new();
+            if !rdr.read_record(&mut rec).with_context(|| format!("cannot read {}", path.display()))? {
+                break;
+            }
+            let start = rec.position().map(|p| p.byte()).unwrap_or(0);
+            let line = rdr.get_mut().line_at(start);
             rows.push((line, rec));
         }
         Ok(Table { headers, rows })

@@ -680,7 +680,6 @@ fn analyze_errors_name_the_problem() {
 /// (Excel on Windows writes CRLF). Fails today: the csv crate's
 /// `Position::line` lags by one after a CRLF terminator (BurntSushi/rust-csv#395).
 #[test]
-#[ignore = "product bug: error line numbers are one too low in CRLF files"]
 fn error_line_numbers_in_crlf_files() {
     let dir = TempDir::new("crlf");
     let file = dir.write("scores.csv", "score\r\n9\r\n10\r\nabc\r\n");
@@ -700,7 +699,6 @@ fn error_line_numbers_in_crlf_files() {
 
 /// Same after a blank line (skipped by both readers): BurntSushi/rust-csv#208.
 #[test]
-#[ignore = "product bug: error line numbers are one too low after a blank line"]
 fn error_line_numbers_after_blank_lines() {
     let dir = TempDir::new("blank");
     let file = dir.write("scores.csv", "score\n9\n\nabc\n");

@@ -82,16 +82,60 @@ fn cell_text(bytes: &[u8], field: &str, line: u64) -> Result<Option<String>, Row
     Ok(if text.is_empty() { None } else { Some(text.to_string()) })
 }
 
+/// Counts lines itself, so errors name the line a person sees in an editor:
+/// the csv crate's record line lags after CRLF endings and blank lines.
+pub struct LineTracking<R> {
+    inner: R,
+    offset: u64,
+    /// Offsets of newlines read ahead of the last record asked about.
+    newlines: std::collections::VecDeque<u64>,
+    passed: u64,
+}
+
+impl<R> LineTracking<R> {
+    pub fn new(inner: R) -> Self {
+        LineTracking { inner, offset: 0, newlines: Default::default(), passed: 0 }
+    }
+
+    /// The line (1-based) of the record the csv crate says starts at byte
+    /// `offset`. After a CRLF ending or a blank line that offset points at the
+    /// preceding `\n`, so a newline at the offset itself is already passed.
+    /// Offsets must not decrease between calls.
+    pub fn line_at(&mut self, offset: u64) -> u64 {
+        while self.newlines.front().is_some_and(|&nl| nl <= offset) {
+            self.newlines.pop_front();
+            self.passed += 1;
+        }
+        self.passed + 1
+    }
+}
+
+impl<R: Read> Read for LineTracking<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for (i, b) in buf[..n].iter().enumerate() {
+            if *b == b'\n' {
+                self.newlines.push_back(self.offset + i as u64);
+            }
+        }
+        self.offset += n as u64;
+        Ok(n)
+    }
+}
+
 pub struct CsvSource<R: Read> {
-    reader: csv::Reader<R>,
+    reader: csv::Reader<LineTracking<R>>,
     header: Vec<String>,
     record: csv::ByteRecord,
 }
 
 impl<R: Read + Send> CsvSource<R> {
     pub fn new(input: R) -> Result<Self, SourceError> {
-        let mut reader =
-            csv::ReaderBuilder::new().flexible(true).has_headers(true).buffer_capacity(1 << 16).from_reader(input);
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .has_headers(true)
+            .buffer_capacity(1 << 16)
+            .from_reader(LineTracking::new(input));
         let raw =
             reader.byte_headers().map_err(|e| SourceError::Format(format!("cannot read the CSV header: {e}")))?.clone();
         let mut header = Vec::with_capacity(raw.len());
@@ -119,7 +163,7 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
             match self.reader.read_byte_record(&mut self.record) {
                 Ok(false) => return None,
                 Err(e) => {
-                    let line = e.position().map(|p| p.line()).unwrap_or(0);
+                    let line = e.position().map(|p| self.reader.get_mut().line_at(p.byte())).unwrap_or(0);
                     // Only I/O errors end the file; the reader resynchronizes on others.
                     if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                         return Some(Err(RowError::new(line, "", format!("read error: {e}"))));
@@ -127,7 +171,8 @@ impl<R: Read + Send> RowSource for CsvSource<R> {
                     return Some(Err(RowError::new(line, "", format!("malformed CSV: {e}"))));
                 }
                 Ok(true) => {
-                    let line = self.record.position().map(|p| p.line()).unwrap_or(0);
+                    let start = self.record.position().map(|p| p.byte()).unwrap_or(0);
+                    let line = self.reader.get_mut().line_at(start);
                     if self.record.len() == 1 && self.record.get(0).is_some_and(|f| f.is_empty()) {
                         continue; // blank line
                     }
