@@ -297,3 +297,35 @@ async fn a_batch_mixing_present_new_and_repeated_ids_counts_and_rolls_up_each_ne
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn corrupt_xlsx_and_malformed_csv_quoting_are_clear_errors() {
+    for t in testkit::all().await {
+        let db = &t.db;
+        let ws = workspace(db).await;
+        // A zip that is not a workbook: rejected whole, nothing written.
+        let err =
+            import_file(db, ws, ImportKind::Customers, &temp_file("bad.xlsx", b"PK\x03\x04 not really a zip"), None)
+                .await
+                .unwrap_err();
+        assert!(err.to_string().contains("not a readable XLSX file"), "{err}");
+        // An unterminated quote swallows the rest of the file into one field;
+        // a row with too many fields is a row error, the others go in.
+        let csv = "external_id,name\nC1,\"Li \"\"Lei\"\"\"\nC2,a,b\nC3,\"never closed\nC4,x\n";
+        let report =
+            import_file(db, ws, ImportKind::Customers, &temp_file("q.csv", csv.as_bytes()), None).await.unwrap();
+        let described: Vec<String> = report.errors.iter().map(|e| e.to_string()).collect();
+        assert!(
+            described.iter().any(|e| e.contains("line 3") && e.contains("3 fields but the header has 2")),
+            "{described:?}"
+        );
+        let name: String = sqlx::query("SELECT name FROM customers WHERE external_id = 'C1'")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(name, "Li \"Lei\"");
+        assert_eq!(count(db, "customers").await, 2, "{}: C1 and C3 (whose name runs to the end)", t.label);
+        t.finish().await;
+    }
+}

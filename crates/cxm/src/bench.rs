@@ -16,10 +16,14 @@ pub enum BenchCommand {
         #[arg(long)]
         skip_postgres: bool,
     },
-    /// Generate and store the demo company; prints responses/s.
+    /// Generate and store the demo company (generation plus writes); prints rows/s per kind.
     Demo {
+        /// 500,000 customers give about 1,000,000 responses.
         #[arg(long, default_value_t = 500_000)]
         customers: usize,
+        /// Kinds to generate (events are ~56 per customer: add them deliberately).
+        #[arg(long, value_delimiter = ',', default_value = "customers,responses")]
+        kinds: Vec<String>,
         #[arg(long)]
         skip_postgres: bool,
     },
@@ -28,7 +32,7 @@ pub enum BenchCommand {
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Import { rows, postgres, skip_postgres } => import(rows, &postgres, skip_postgres).await,
-        BenchCommand::Demo { customers, skip_postgres } => demo(customers, skip_postgres).await,
+        BenchCommand::Demo { customers, kinds, skip_postgres } => demo(customers, &kinds, skip_postgres).await,
     }
 }
 
@@ -137,14 +141,18 @@ fn write_customer_ids(responses: &std::path::Path, out: &std::path::Path) -> any
     Ok(())
 }
 
-async fn demo(customers: usize, skip_postgres: bool) -> anyhow::Result<()> {
+async fn demo(customers: usize, kinds: &[String], skip_postgres: bool) -> anyhow::Result<()> {
+    if let Some(bad) = kinds.iter().find(|k| !crate::demo::ALL_KINDS.contains(&k.as_str())) {
+        anyhow::bail!("unknown kind '{bad}' (known: {})", crate::demo::ALL_KINDS.join(", "));
+    }
+    let kinds: Vec<&str> = kinds.iter().map(String::as_str).collect();
     for t in databases("postgres://postgres@127.0.0.1:5432/test", skip_postgres).await? {
         let ws = cxm_store::setup::ensure_workspace(&t.db, "bench", "bench").await?;
-        let started = std::time::Instant::now();
-        let summary = crate::demo::seed(&t.db, ws, customers, 42, true).await?;
-        let secs = started.elapsed().as_secs_f64();
-        let responses: i64 = cxm_store::metrics::count_responses(&t.db, ws).await?;
-        println!("{:<8} {summary}; {responses} responses, {:.0} responses/s overall", t.label, responses as f64 / secs);
+        let (summary, timings) = crate::demo::seed_kinds(&t.db, ws, customers, 42, true, &kinds).await?;
+        println!("{:<8} {summary}", t.label);
+        for (kind, rows, secs) in timings {
+            println!("demo {:<8} {kind:<10} rows={rows} time={secs:.2} s  rows/s={:.0}", t.label, rows as f64 / secs);
+        }
         t.finish().await;
     }
     Ok(())

@@ -38,8 +38,22 @@ async fn write_all<I: Iterator<Item = Record>>(
     Ok(report)
 }
 
+pub const ALL_KINDS: [&str; 5] = ["customers", "responses", "feedback", "events", "odata"];
+
 /// Generates and stores the demo company; returns a one-paragraph summary.
 pub async fn seed(db: &Db, workspace_id: i64, customers: usize, seed: u64, progress: bool) -> anyhow::Result<String> {
+    seed_kinds(db, workspace_id, customers, seed, progress, &ALL_KINDS).await.map(|(summary, _)| summary)
+}
+
+/// Like [`seed`], for the named kinds only; also returns (kind, rows, seconds) per kind.
+pub async fn seed_kinds(
+    db: &Db,
+    workspace_id: i64,
+    customers: usize,
+    seed: u64,
+    progress: bool,
+    kinds: &[&str],
+) -> anyhow::Result<(String, Vec<(String, u64, f64)>)> {
     let started = std::time::Instant::now();
     let cfg = config(customers, seed);
     cxm_store::setup::apply_setup(db, workspace_id, &cxm_demo::setup()).await.context("applying the demo setup")?;
@@ -52,7 +66,12 @@ pub async fn seed(db: &Db, workspace_id: i64, customers: usize, seed: u64, progr
         ("events", Box::new(cxm_demo::events(cfg).map(Record::Event))),
         ("odata", Box::new(cxm_demo::odata(cfg).map(Record::OData))),
     ];
+    let mut timings = Vec::new();
     for (name, records) in steps {
+        if !kinds.contains(&name) {
+            continue;
+        }
+        let step_started = std::time::Instant::now();
         let bar = crate::cli::progress_bar(0, &format!("demo {name}"));
         if !progress {
             bar.set_draw_target(indicatif::ProgressDrawTarget::hidden());
@@ -67,8 +86,10 @@ pub async fn seed(db: &Db, workspace_id: i64, customers: usize, seed: u64, progr
             );
         }
         lines.push(format!("{} {name}", report.written));
+        timings.push((name.to_string(), report.written, step_started.elapsed().as_secs_f64()));
     }
-    Ok(format!("demo data (seed {seed}): {} in {:.1} s", lines.join(", "), started.elapsed().as_secs_f64()))
+    let summary = format!("demo data (seed {seed}): {} in {:.1} s", lines.join(", "), started.elapsed().as_secs_f64());
+    Ok((summary, timings))
 }
 
 /// Writes the demo's transactional-survey responses as CSV (the import/export layout).

@@ -237,7 +237,7 @@ impl Importer {
         } else {
             Vec::new()
         };
-        let (tx, mut rx) = tokio::sync::mpsc::channel::<Parsed>(4);
+        let (tx, mut rx) = tokio::sync::mpsc::channel::<Parsed>(2);
         let question_keys = self.question_keys.clone();
         // Responses are validated and encoded on the parser thread, so the
         // database works on one batch while the next is prepared.
