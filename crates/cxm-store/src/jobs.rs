@@ -85,10 +85,7 @@ async fn reap_exhausted<'c, E>(exec: E, backend: Backend, kinds: &[&str], now: i
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
-    let lock = match backend {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
+    let lock = backend.skip_locked();
     let sql = format!(
         "UPDATE jobs SET status = 'dead', finished_at = $1, locked_until = NULL, \
            last_error = 'lease expired on the last attempt (worker ' || COALESCE(locked_by, '?') || ' never completed it)' \
@@ -114,10 +111,7 @@ async fn claim_one<'c, E>(
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
-    let lock = match backend {
-        Backend::Postgres => "FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
+    let lock = backend.skip_locked();
     let sql = format!(
         "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1 \
          WHERE id = (SELECT id FROM jobs WHERE kind IN ({}) AND \

@@ -47,6 +47,17 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The clause that lets concurrent claimers pass over rows another holds
+    /// (SQLite serializes writers, so it needs none).
+    pub(crate) fn skip_locked(self) -> &'static str {
+        match self {
+            Backend::Postgres => "FOR UPDATE SKIP LOCKED",
+            Backend::Sqlite => "",
+        }
+    }
+}
+
 /// A handle to the database: a connection pool plus which backend it is.
 #[derive(Debug, Clone)]
 pub struct Db {

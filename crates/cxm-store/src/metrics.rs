@@ -39,17 +39,18 @@ fn moments(r: &sqlx::any::AnyRow, at: usize) -> Moments {
 
 const SUMS: &str = "CAST(SUM(m.n) AS BIGINT), CAST(SUM(m.sum_value) AS DOUBLE PRECISION), CAST(SUM(m.sum_squares) AS DOUBLE PRECISION), CAST(SUM(m.n_top) AS BIGINT), CAST(SUM(m.n_bottom) AS BIGINT)";
 
-/// Per touchpoint (0 = none) for all questions of `kind`, days in `[from_day, to_day]`.
-pub async fn by_touchpoint(
+/// Sums of the rollups for questions of `kind` in `[from_day, to_day]`, per `group` column.
+async fn sums_by(
     db: &Db,
     workspace_id: i64,
     kind: QuestionKind,
     from_day: i64,
     to_day: i64,
+    group: &str,
 ) -> Result<Vec<(i64, Moments)>> {
     let sql = format!(
-        "SELECT m.touchpoint_id, {SUMS} FROM metric_daily m JOIN questions q ON q.id = m.question_id \
-         WHERE m.workspace_id = $1 AND q.kind = $2 AND m.day BETWEEN $3 AND $4 GROUP BY m.touchpoint_id ORDER BY m.touchpoint_id"
+        "SELECT m.{group}, {SUMS} FROM metric_daily m JOIN questions q ON q.id = m.question_id \
+         WHERE m.workspace_id = $1 AND q.kind = $2 AND m.day BETWEEN $3 AND $4 GROUP BY m.{group} ORDER BY m.{group}"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(workspace_id)
@@ -59,6 +60,17 @@ pub async fn by_touchpoint(
         .fetch_all(&db.pool)
         .await?;
     Ok(rows.iter().map(|r| (r.get(0), moments(r, 1))).collect())
+}
+
+/// Per touchpoint (0 = none) for all questions of `kind`, days in `[from_day, to_day]`.
+pub async fn by_touchpoint(
+    db: &Db,
+    workspace_id: i64,
+    kind: QuestionKind,
+    from_day: i64,
+    to_day: i64,
+) -> Result<Vec<(i64, Moments)>> {
+    sums_by(db, workspace_id, kind, from_day, to_day, "touchpoint_id").await
 }
 
 /// Per period of `period_days` days (aligned so the last period ends at
@@ -72,24 +84,12 @@ pub async fn trend(
     period_days: i64,
 ) -> Result<Vec<(i64, Moments)>> {
     let period = period_days.max(1);
-    let sql = format!(
-        "SELECT m.day, {SUMS} FROM metric_daily m JOIN questions q ON q.id = m.question_id \
-         WHERE m.workspace_id = $1 AND q.kind = $2 AND m.day BETWEEN $3 AND $4 GROUP BY m.day ORDER BY m.day"
-    );
-    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(workspace_id)
-        .bind(kind.as_str())
-        .bind(from_day)
-        .bind(to_day)
-        .fetch_all(&db.pool)
-        .await?;
     let mut out: Vec<(i64, Moments)> = Vec::new();
-    for r in &rows {
-        let day: i64 = r.get(0);
+    for (day, m) in sums_by(db, workspace_id, kind, from_day, to_day, "day").await? {
         let start = to_day - ((to_day - day).div_euclid(period) + 1) * period + 1;
         match out.last_mut() {
-            Some((s, m)) if *s == start => m.merge(&moments(r, 1)),
-            _ => out.push((start, moments(r, 1))),
+            Some((s, acc)) if *s == start => acc.merge(&m),
+            _ => out.push((start, m)),
         }
     }
     Ok(out)
@@ -111,12 +111,7 @@ pub async fn rebuild(db: &Db, workspace_id: i64) -> Result<()> {
     let mut scales = std::collections::HashMap::new();
     for s in crate::setup::surveys(db, workspace_id).await? {
         for q in s.questions {
-            let bounds = match (q.scale_min, q.scale_max) {
-                (Some(lo), Some(hi)) => Some((lo, hi)),
-                _ if q.kind == QuestionKind::Nps => Some((0.0, 10.0)),
-                _ => None,
-            };
-            if let Some(scale) = bounds.and_then(|(lo, hi)| cxm_core::model::ScoreScale::for_question(q.kind, lo, hi)) {
+            if let Some(scale) = q.score_scale() {
                 scales.insert((s.id, q.key), (q.id, scale));
             }
         }

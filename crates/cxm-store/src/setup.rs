@@ -192,6 +192,22 @@ pub struct QuestionInfo {
     pub label_zh: String,
 }
 
+impl QuestionInfo {
+    /// The valid range of a numeric answer (NPS is always 0–10).
+    pub fn bounds(&self) -> Option<(f64, f64)> {
+        match (self.scale_min, self.scale_max) {
+            (Some(lo), Some(hi)) => Some((lo, hi)),
+            _ if self.kind == QuestionKind::Nps => Some((0.0, 10.0)),
+            _ => None,
+        }
+    }
+
+    /// How the question's answers count as top / bottom, for score questions.
+    pub fn score_scale(&self) -> Option<cxm_core::model::ScoreScale> {
+        self.bounds().and_then(|(lo, hi)| cxm_core::model::ScoreScale::for_question(self.kind, lo, hi))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SurveyInfo {
     pub id: i64,

@@ -199,12 +199,7 @@ impl Importer {
             let mut questions = HashMap::new();
             for q in &s.questions {
                 question_keys.insert(q.key.clone());
-                let bounds = match (q.scale_min, q.scale_max, q.kind) {
-                    (Some(lo), Some(hi), _) => Some((lo, hi)),
-                    (_, _, QuestionKind::Nps) => Some((0.0, 10.0)),
-                    _ => None,
-                };
-                let scale = bounds.and_then(|(lo, hi)| ScoreScale::for_question(q.kind, lo, hi));
+                let (bounds, scale) = (q.bounds(), q.score_scale());
                 questions.insert(q.key.clone(), (q.id, q.kind, scale, bounds));
             }
             surveys.insert(s.key.clone(), SurveyCache { id: s.id, version: s.version, questions });
