@@ -43,6 +43,11 @@ pub struct AppState {
 fn templates() -> minijinja::Environment<'static> {
     let mut env = minijinja::Environment::new();
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    env.add_function("t", |state: &minijinja::State, key: &str| {
+        let locale =
+            state.lookup("locale").and_then(|v| v.as_str().and_then(i18n::Locale::parse)).unwrap_or(i18n::Locale::Zh);
+        i18n::t(locale, key)
+    });
     for (name, source) in [
         ("base.html", include_str!("../templates/base.html")),
         ("login.html", include_str!("../templates/login.html")),

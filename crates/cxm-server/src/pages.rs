@@ -24,10 +24,9 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn render(state: &AppState, name: &str, locale: Locale, ctx: minijinja::Value) -> AppResult<Html<String>> {
-    let mut env = (*state.templates).clone();
-    env.add_function("t", move |key: &str| t(locale, key));
-    let tmpl = env.get_template(name)?;
-    Ok(Html(tmpl.render(ctx)?))
+    // `locale` in the context is what the `t` function translates into.
+    let ctx = minijinja::context! { locale => locale.code(), ..ctx };
+    Ok(Html(state.templates.get_template(name)?.render(ctx)?))
 }
 
 fn page_locale(headers: &HeaderMap, query: Option<&str>) -> Locale {

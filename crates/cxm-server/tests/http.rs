@@ -224,8 +224,16 @@ async fn overview_page_shows_every_touchpoint_with_intervals() {
         let s = start(&t).await;
         seed_demo(&t.db, s.workspace_id, 1500).await;
         let c = client();
-        login(&c, &s.base).await;
+        let csrf = login(&c, &s.base).await;
+        let zh = c.get(format!("{}/app/?days=365", s.base)).send().await.unwrap().text().await.unwrap();
+        assert!(zh.contains("title=\"95% 置信区间\""), "translated inside the template macro");
+        c.post(format!("{}/app/locale", s.base))
+            .form(&[("csrf", csrf.as_str()), ("locale", "en")])
+            .send()
+            .await
+            .unwrap();
         let html = c.get(format!("{}/app/?days=365", s.base)).send().await.unwrap().text().await.unwrap();
+        assert!(html.contains("title=\"95% interval\"") && html.contains(">n="), "English inside the macro too");
         let rows = html.matches("data-touchpoint=").count();
         assert_eq!(
             rows,
