@@ -1,0 +1,81 @@
+//! Sentence splitting for Chinese and English.
+
+use std::ops::Range;
+
+fn is_terminator(c: char) -> bool {
+    matches!(c, '。' | '！' | '？' | '!' | '?' | '；' | ';' | '\n' | '…')
+}
+
+/// Splits `text` into sentences; returns `char` ranges, each trimmed of
+/// surrounding white space and keeping its closing punctuation (repeated
+/// marks such as `！！！` or `?!` stay with their sentence). A `.` ends a
+/// sentence only when followed by white space or the end (so `3.5` and
+/// `e.g.x` do not split). Ranges with no letter, digit or symbol are dropped.
+pub fn split(text: &str) -> Vec<Range<usize>> {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let ends = is_terminator(c) || (c == '.' && chars.get(i + 1).is_none_or(|n| n.is_whitespace()));
+        if ends {
+            let mut end = i + 1;
+            while end < chars.len() && (is_terminator(chars[end]) || chars[end] == '.') && chars[end] != '\n' {
+                end += 1;
+            }
+            push_trimmed(&chars, start..end, &mut out);
+            start = end;
+            i = end;
+        } else {
+            i += 1;
+        }
+    }
+    push_trimmed(&chars, start..chars.len(), &mut out);
+    out
+}
+
+fn push_trimmed(chars: &[char], range: Range<usize>, out: &mut Vec<Range<usize>>) {
+    let (mut s, mut e) = (range.start, range.end);
+    while s < e && chars[s].is_whitespace() {
+        s += 1;
+    }
+    while e > s && chars[e - 1].is_whitespace() {
+        e -= 1;
+    }
+    if chars[s..e].iter().any(|c| c.is_alphanumeric() || (!c.is_ascii() && !is_terminator(*c) && !is_cjk_punct(*c))) {
+        out.push(s..e);
+    }
+}
+
+fn is_cjk_punct(c: char) -> bool {
+    matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pieces(text: &str) -> Vec<String> {
+        let chars: Vec<char> = text.chars().collect();
+        split(text).into_iter().map(|r| chars[r].iter().collect()).collect()
+    }
+
+    #[test]
+    fn splits_chinese_and_english() {
+        assert_eq!(pieces("物流很快。包装破了！！客服不理人"), vec!["物流很快。", "包装破了！！", "客服不理人"]);
+        assert_eq!(
+            pieces("Great price. Slow delivery?! Never again"),
+            vec!["Great price.", "Slow delivery?!", "Never again"]
+        );
+        assert_eq!(pieces("It cost 3.5 dollars. Fine"), vec!["It cost 3.5 dollars.", "Fine"]);
+        assert_eq!(pieces("好评\n\n差评"), vec!["好评", "差评"]);
+    }
+
+    #[test]
+    fn empty_and_punctuation_only_give_nothing() {
+        assert!(split("").is_empty());
+        assert!(split(" 。。！ ").is_empty());
+        assert_eq!(pieces("😡😡"), vec!["😡😡"]);
+    }
+}
