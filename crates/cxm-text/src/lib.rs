@@ -10,11 +10,15 @@
 //! range of `char` indices into the caller's original text.
 
 pub mod analyzer;
+pub mod corpus;
+pub mod features;
 pub mod lang;
+pub mod model;
 pub mod normalize;
 pub mod segment;
 pub mod sentence;
 pub mod taxonomy;
+pub mod train;
 pub mod types;
 
 pub use analyzer::{MAX_TEXT_BYTES, TextAnalyzer};
