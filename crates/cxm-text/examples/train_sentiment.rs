@@ -120,6 +120,10 @@ fn grid() -> Vec<f64> {
         .unwrap_or_else(|| vec![1.0, 2.0, 4.0, 8.0, 16.0])
 }
 
+fn uci_repeat() -> usize {
+    std::env::var("CXM_TRAIN_UCI_REPEAT").ok().and_then(|v| v.parse().ok()).unwrap_or(10)
+}
+
 fn save(fit: &Fit, set: FeatureSet, out: &Path, name: &str) {
     let model = LinearModel {
         features: set,
@@ -209,15 +213,21 @@ fn train_en(a: &Args) {
     let snippets = hutto(&a.data);
     let by_split = |s: Split| uci.iter().filter(move |r| corpus::split_of(&r.text) == s);
     let mut train: Vec<Example> = snippets.iter().map(|(t, p)| example(FeatureSet::Words, t, *p, &mut buf)).collect();
-    train.extend(
-        by_split(Split::Train).map(|r| example(FeatureSet::Words, &r.text, r.positive, &mut buf)).collect::<Vec<_>>(),
-    );
+    // In-genre customer sentences are scarce next to the snippets: each counts
+    // `uci_repeat()` times (the same as a larger loss weight).
+    let in_genre: Vec<Example> =
+        by_split(Split::Train).map(|r| example(FeatureSet::Words, &r.text, r.positive, &mut buf)).collect();
+    for _ in 0..uci_repeat() {
+        train.extend(in_genre.iter().cloned());
+    }
     let dev: Vec<Example> =
         by_split(Split::Dev).map(|r| example(FeatureSet::Words, &r.text, r.positive, &mut buf)).collect();
     println!("en: {} training texts ({} rated snippets), {} dev sentences", train.len(), snippets.len(), dev.len());
     let c = choose_c("en", &train, &dev);
     // The final model also learns from the dev sentences (in-genre data is scarce).
-    train.extend(dev);
+    for _ in 0..uci_repeat() {
+        train.extend(dev.iter().cloned());
+    }
     let fit = fit_logistic(&train, 1 << BITS, c, 400);
     save(&fit, FeatureSet::Words, &a.out, "en");
 }
