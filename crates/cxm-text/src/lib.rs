@@ -10,11 +10,13 @@
 //! range of `char` indices into the caller's original text.
 
 pub mod analyzer;
+pub mod keywords;
 pub mod lang;
 pub mod normalize;
 pub mod segment;
 pub mod sentence;
 pub mod taxonomy;
+pub mod topics;
 pub mod types;
 
 pub use analyzer::{MAX_TEXT_BYTES, TextAnalyzer};
