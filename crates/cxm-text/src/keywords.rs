@@ -16,12 +16,14 @@ const STOPWORDS_EN: &str = include_str!("../data/stopwords_en.txt");
 
 /// Single Han characters kept as keywords. Jieba leaves many one-character
 /// words, nearly all function words; these few name a defect of a product or
-/// service on their own ("太贵了", "房间很脏", "屏幕裂了") and would otherwise
-/// vanish. General praise and blame (好, 差, 棒) are left out: they say how the
-/// customer feels, which the sentiment model reports, not what about.
+/// service on their own ("太贵了", "房间很脏", "屏幕裂了", "太坑") and would
+/// otherwise vanish; 床 is there because hotel texts name it alone. General
+/// praise and blame (好, 差, 棒) are left out: they say how the customer
+/// feels, which the sentiment model reports, not what about.
 const HAN_SINGLES: &[&str] = &[
     "贵", "貴", "慢", "卡", "脏", "髒", "吵", "臭", "破", "坏", "壞", "漏", "假", "挤", "擠", "冷", "热", "熱", "晚",
-    "乱", "亂", "霉", "黴", "裂", "碎", "咸", "鹹", "淡", "硬", "腥", "馊", "旧", "舊", "丑", "醜",
+    "乱", "亂", "霉", "黴", "裂", "碎", "咸", "鹹", "淡", "硬", "腥", "馊", "旧", "舊", "丑", "醜", "坑", "凶", "兇",
+    "床",
 ];
 
 /// Two-letter English words that are whole topics in customer text
@@ -424,6 +426,21 @@ mod tests {
         // The header lines are comments, not words.
         assert!(!is_stopword("#"));
         assert!(!is_stopword("cxm"));
+    }
+
+    #[test]
+    fn terms_of_the_default_taxonomy_stay_keywords() {
+        let taxonomy = crate::taxonomy::Taxonomy::default();
+        for aspect in &taxonomy.aspects {
+            for term in aspect.terms_zh.iter().chain(&aspect.terms_en) {
+                assert!(!is_stopword(term), "{term} ({}) is a stop word", aspect.key);
+                // Phrases are matched by the taxonomy, not by keywords; 懂 is a
+                // verb that needs its negation (不懂) to mean anything.
+                if !term.contains(' ') && term != "懂" {
+                    assert!(content_term(term).is_some(), "{term} ({}) is not a keyword", aspect.key);
+                }
+            }
+        }
     }
 
     #[test]
