@@ -12,12 +12,14 @@
 pub mod analyzer;
 pub mod corpus;
 pub mod features;
+pub mod keywords;
 pub mod lang;
 pub mod model;
 pub mod normalize;
 pub mod segment;
 pub mod sentence;
 pub mod taxonomy;
+pub mod topics;
 pub mod train;
 pub mod types;
 
