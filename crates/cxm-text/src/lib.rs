@@ -10,14 +10,19 @@
 //! range of `char` indices into the caller's original text.
 
 pub mod analyzer;
+pub mod aspects;
 pub mod corpus;
+pub mod eval;
 pub mod features;
+pub mod flags;
 pub mod keywords;
 pub mod lang;
 pub mod model;
 pub mod normalize;
+pub mod rules;
 pub mod segment;
 pub mod sentence;
+pub mod sentiment;
 pub mod taxonomy;
 pub mod topics;
 pub mod train;

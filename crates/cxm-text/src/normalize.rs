@@ -2,8 +2,30 @@
 //! to exactly one output `char`, so a span found in normalized text is the
 //! same span in the original.
 
+use std::sync::OnceLock;
+
+const T2S: &str = include_str!("../data/t2s.txt");
+
+/// Traditional → simplified pairs, sorted by the traditional character.
+fn t2s() -> &'static [(char, char)] {
+    static TABLE: OnceLock<Vec<(char, char)>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut pairs: Vec<(char, char)> = T2S
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let mut cs = l.chars();
+                Some((cs.next()?, cs.next()?))
+            })
+            .collect();
+        pairs.sort_unstable();
+        pairs
+    })
+}
+
 /// Full-width ASCII forms → ASCII, the ideographic space → space, ASCII
-/// letters → lower case. Everything else is left as it is.
+/// letters → lower case, traditional Chinese characters → simplified (so one
+/// lexicon, taxonomy and model serve both). Everything else is left as it is.
 #[inline]
 pub fn normalize_char(c: char) -> char {
     match c {
@@ -14,6 +36,10 @@ pub fn normalize_char(c: char) -> char {
             ascii.to_ascii_lowercase()
         }
         '\u{3000}' | '\r' | '\t' => ' ',
+        '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}' => {
+            let table = t2s();
+            table.binary_search_by_key(&c, |&(t, _)| t).map_or(c, |i| table[i].1)
+        }
         _ => c,
     }
 }
@@ -41,6 +67,12 @@ mod tests {
         let n = normalize(text);
         assert_eq!(n, "app太卡了!!very bad");
         assert_eq!(n.chars().count(), text.chars().count());
+    }
+
+    #[test]
+    fn traditional_becomes_simplified() {
+        assert_eq!(normalize("這個價錢太貴了，服務態度也很差"), "这个价钱太贵了,服务态度也很差");
+        assert_eq!(normalize("质量很好"), "质量很好");
     }
 
     #[test]

@@ -35,6 +35,41 @@ pub fn split(text: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// Connectives that open a new clause even without punctuation before them.
+const CLAUSE_OPENERS: &[&str] = &["但是", "可是", "然而", "不过", "but ", "however", "although ", "though "];
+
+/// Splits normalized text into clauses (`char` ranges): at , ， 、 ; ： and
+/// sentence ends, and before a contrast connective (但是, but …), so that
+/// "东西不错但是物流太慢" gives two clauses with opposite opinions.
+pub fn clauses(norm: &str) -> Vec<Range<usize>> {
+    let chars: Vec<char> = norm.chars().collect();
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if matches!(c, ',' | '，' | '、' | ';' | '；' | ':' | '：' | '\n') || is_terminator(c) || c == '.' {
+            push_trimmed(&chars, start..i + 1, &mut out);
+            start = i + 1;
+        } else if i > start && opens_clause(&chars, i) {
+            push_trimmed(&chars, start..i, &mut out);
+            start = i;
+        }
+        i += 1;
+    }
+    push_trimmed(&chars, start..chars.len(), &mut out);
+    out
+}
+
+fn opens_clause(chars: &[char], i: usize) -> bool {
+    // English connectives only at a word start.
+    let at_word_start = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
+    CLAUSE_OPENERS.iter().any(|w| {
+        let ascii = w.is_ascii();
+        (!ascii || at_word_start) && w.chars().enumerate().all(|(k, wc)| chars.get(i + k) == Some(&wc))
+    })
+}
+
 fn push_trimmed(chars: &[char], range: Range<usize>, out: &mut Vec<Range<usize>>) {
     let (mut s, mut e) = (range.start, range.end);
     while s < e && chars[s].is_whitespace() {
@@ -70,6 +105,19 @@ mod tests {
         );
         assert_eq!(pieces("It cost 3.5 dollars. Fine"), vec!["It cost 3.5 dollars.", "Fine"]);
         assert_eq!(pieces("好评\n\n差评"), vec!["好评", "差评"]);
+    }
+
+    #[test]
+    fn clauses_split_at_commas_and_contrast() {
+        let text = "东西不错但是物流太慢,客服也不理人";
+        let chars: Vec<char> = text.chars().collect();
+        let got: Vec<String> = clauses(text).into_iter().map(|r| chars[r].iter().collect()).collect();
+        assert_eq!(got, vec!["东西不错", "但是物流太慢,", "客服也不理人"]);
+        let text = "good food but rude staff";
+        let chars: Vec<char> = text.chars().collect();
+        let got: Vec<String> = clauses(text).into_iter().map(|r| chars[r].iter().collect()).collect();
+        assert_eq!(got, vec!["good food", "but rude staff"]);
+        assert_eq!(clauses("rebuttal").len(), 1, "but inside a word does not split");
     }
 
     #[test]
