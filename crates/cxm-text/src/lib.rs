@@ -10,8 +10,11 @@
 //! range of `char` indices into the caller's original text.
 
 pub mod analyzer;
+pub mod flags;
 pub mod lang;
+pub mod lexicon;
 pub mod normalize;
+pub mod rules;
 pub mod segment;
 pub mod sentence;
 pub mod taxonomy;
