@@ -17,6 +17,7 @@ pub mod features;
 pub mod flags;
 pub mod keywords;
 pub mod lang;
+pub mod lexicon;
 pub mod model;
 pub mod normalize;
 pub mod rules;
