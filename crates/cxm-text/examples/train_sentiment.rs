@@ -17,6 +17,7 @@ use cxm_text::features::{self, FeatureSet};
 use cxm_text::model::{LinearModel, Stacker};
 use cxm_text::normalize::normalize;
 use cxm_text::train::{Example, Fit, fit_logistic};
+use cxm_text::{rules, sentiment};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -85,7 +86,8 @@ fn find(dir: &Path, name: &str) -> PathBuf {
 }
 
 fn example(set: FeatureSet, text: &str, positive: bool, buf: &mut Vec<u32>) -> Example {
-    features::extract(set, &normalize(text), BITS, buf);
+    let norm = normalize(text);
+    features::extract(set, &norm, BITS, buf);
     let v = 1.0 / (buf.len().max(1) as f32).sqrt();
     Example { features: buf.iter().map(|&b| (b, v)).collect(), positive }
 }
@@ -124,14 +126,68 @@ fn uci_repeat() -> usize {
     std::env::var("CXM_TRAIN_UCI_REPEAT").ok().and_then(|v| v.parse().ok()).unwrap_or(10)
 }
 
-fn save(fit: &Fit, set: FeatureSet, out: &Path, name: &str) {
-    let model = LinearModel {
-        features: set,
-        bits: BITS,
-        bias: fit.bias,
-        weights: fit.weights.clone(),
-        stacker: Stacker { margin_weight: 1.0, rules_weight: 0.0, bias: 0.0 },
-    };
+/// Side data of each example for the stacker: its fold (by text hash, so the
+/// copies of a repeated text share one) and its squashed rule score.
+struct Side {
+    fold: u64,
+    rules: f32,
+}
+
+fn side(text: &str) -> Side {
+    Side {
+        fold: features::fnv1a64(text.as_bytes()) % 5,
+        rules: sentiment::squash(rules::score(&normalize(text)).score),
+    }
+}
+
+/// Fits `p = σ(a·margin + b·rules + c)` on out-of-fold margins (5 folds), so
+/// the weights reflect how the model does on texts it has not seen.
+fn fit_stacker(name: &str, train: &[Example], sides: &[Side], c: f64, dev: &[(Example, Side)]) -> Stacker {
+    let mut oof = vec![0f32; train.len()];
+    for fold in 0..5 {
+        let part: Vec<Example> =
+            train.iter().zip(sides).filter(|(_, s)| s.fold != fold).map(|(e, _)| e.clone()).collect();
+        let fit = fit_logistic(&part, 1 << BITS, c, 400);
+        for (i, (e, s)) in train.iter().zip(sides).enumerate() {
+            if s.fold == fold {
+                oof[i] = fit.margin(&e.features);
+            }
+        }
+    }
+    let stack: Vec<Example> = train
+        .iter()
+        .zip(sides)
+        .zip(&oof)
+        .map(|((e, s), &m)| Example { features: vec![(0, m), (1, s.rules)], positive: e.positive })
+        .collect();
+    let fit = fit_logistic(&stack, 2, 100.0, 200);
+    let stacker = Stacker { margin_weight: fit.weights[0], rules_weight: fit.weights[1], bias: fit.bias };
+    let (mut model_only, mut rules_only) = (Confusion::default(), Confusion::default());
+    for ((e, s), &m) in train.iter().zip(sides).zip(&oof) {
+        model_only.add(e.positive, m > 0.0);
+        rules_only.add(e.positive, s.rules > 0.0);
+    }
+    println!(
+        "{name}: stacker a={:.3} b={:.3} c={:.3}; out-of-fold accuracy: model {:.2} %, rules {:.2} %",
+        stacker.margin_weight,
+        stacker.rules_weight,
+        stacker.bias,
+        model_only.accuracy() * 100.0,
+        rules_only.accuracy() * 100.0
+    );
+    if !dev.is_empty() {
+        let full = fit_logistic(train, 1 << BITS, c, 400);
+        let mut both = Confusion::default();
+        for (e, s) in dev {
+            both.add(e.positive, stacker.probability(full.margin(&e.features), s.rules) >= 0.5);
+        }
+        println!("{name}: dev accuracy with the stacker {:.2} %", both.accuracy() * 100.0);
+    }
+    stacker
+}
+
+fn save(fit: &Fit, stacker: Stacker, set: FeatureSet, out: &Path, name: &str) {
+    let model = LinearModel { features: set, bits: BITS, bias: fit.bias, weights: fit.weights.clone(), stacker };
     let path = out.join(format!("{name}.bin"));
     if let Err(e) = std::fs::create_dir_all(out).and_then(|_| std::fs::write(&path, model.to_bytes())) {
         eprintln!("cannot write {}: {e}", path.display());
@@ -173,9 +229,20 @@ fn train_zh(a: &Args) {
         .map(|r| example(ZH_SET, &r.text, r.positive, &mut buf))
         .collect();
     println!("zh: {} dev rows (bucket 7, not in SnowNLP's training)", dev.len());
-    let c = choose_c("zh", &train, &dev);
+    let c = match std::env::var("CXM_TRAIN_ZH_C").ok().and_then(|v| v.parse().ok()) {
+        Some(c) => c,
+        None => choose_c("zh", &train, &dev),
+    };
+    let sides: Vec<Side> = texts.iter().map(|(t, _)| side(t)).collect();
+    let dev_sides: Vec<(Example, Side)> = corpus
+        .iter()
+        .filter(|r| corpus::split_of(&r.text) == Split::Dev && !r.in_snownlp_training)
+        .zip(dev)
+        .map(|(r, e)| (e, side(&r.text)))
+        .collect();
+    let stacker = fit_stacker("zh", &train, &sides, c, &dev_sides);
     let fit = fit_logistic(&train, 1 << BITS, c, 400);
-    save(&fit, ZH_SET, &a.out, "zh");
+    save(&fit, stacker, ZH_SET, &a.out, "zh");
 }
 
 /// The Hutto & Gilbert snippets: `id\tmean\ttext`; |mean| < 0.5 is too neutral to label.
@@ -211,25 +278,36 @@ fn train_en(a: &Args) {
         uci.extend(rows);
     }
     let snippets = hutto(&a.data);
-    let by_split = |s: Split| uci.iter().filter(move |r| corpus::split_of(&r.text) == s);
-    let mut train: Vec<Example> = snippets.iter().map(|(t, p)| example(FeatureSet::Words, t, *p, &mut buf)).collect();
+    let in_split = |s: Split| -> Vec<(String, bool)> {
+        uci.iter().filter(|r| corpus::split_of(&r.text) == s).map(|r| (r.text.clone(), r.positive)).collect()
+    };
     // In-genre customer sentences are scarce next to the snippets: each counts
     // `uci_repeat()` times (the same as a larger loss weight).
-    let in_genre: Vec<Example> =
-        by_split(Split::Train).map(|r| example(FeatureSet::Words, &r.text, r.positive, &mut buf)).collect();
+    let mut texts = snippets.clone();
+    let in_genre = in_split(Split::Train);
     for _ in 0..uci_repeat() {
-        train.extend(in_genre.iter().cloned());
+        texts.extend(in_genre.iter().cloned());
     }
-    let dev: Vec<Example> =
-        by_split(Split::Dev).map(|r| example(FeatureSet::Words, &r.text, r.positive, &mut buf)).collect();
+    let dev_texts = in_split(Split::Dev);
+    let to_examples = |texts: &[(String, bool)], buf: &mut Vec<u32>| -> Vec<Example> {
+        texts.iter().map(|(t, p)| example(FeatureSet::Words, t, *p, buf)).collect()
+    };
+    let mut train = to_examples(&texts, &mut buf);
+    let dev = to_examples(&dev_texts, &mut buf);
     println!("en: {} training texts ({} rated snippets), {} dev sentences", train.len(), snippets.len(), dev.len());
-    let c = choose_c("en", &train, &dev);
+    let c = match std::env::var("CXM_TRAIN_EN_C").ok().and_then(|v| v.parse().ok()) {
+        Some(c) => c,
+        None => choose_c("en", &train, &dev),
+    };
+    let sides: Vec<Side> = texts.iter().map(|(t, _)| side(t)).collect();
+    let dev_sides: Vec<(Example, Side)> = dev.iter().cloned().zip(dev_texts.iter().map(|(t, _)| side(t))).collect();
+    let stacker = fit_stacker("en", &train, &sides, c, &dev_sides);
     // The final model also learns from the dev sentences (in-genre data is scarce).
     for _ in 0..uci_repeat() {
         train.extend(dev.iter().cloned());
     }
     let fit = fit_logistic(&train, 1 << BITS, c, 400);
-    save(&fit, FeatureSet::Words, &a.out, "en");
+    save(&fit, stacker, FeatureSet::Words, &a.out, "en");
 }
 
 fn main() {

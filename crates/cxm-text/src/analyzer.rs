@@ -86,26 +86,23 @@ impl TextAnalyzer {
         let norm = normalize::normalize(text);
         let texts =
             Texts { original: text.chars().collect(), norm: &norm, norm_offsets: normalize::char_offsets(&norm) };
-        let mut buf = Vec::new();
-        let mut score_of = |r: &Range<usize>| -> Sentiment {
-            let slice = texts.norm_slice(r);
-            let e = sentiment::evidence(slice, lang, &mut buf);
-            if lang == Lang::Undetermined && e.rule_hits == 0 {
-                return sentiment::neutral();
-            }
-            sentiment::from_probability(sentiment::probability(&e, lang))
-        };
-
+        let mut scorer = Scorer { lang, buf: Vec::new() };
         let whole = 0..texts.original.len();
-        let overall = if has_content(&norm) { score_of(&whole) } else { sentiment::neutral() };
+        let overall = if has_content(&norm) { scorer.score(texts.norm_slice(&whole)).0 } else { sentiment::neutral() };
         let ranges = sentence::split(&norm);
         let sentences: Vec<SentenceSentiment> = if ranges.len() == 1 {
             vec![SentenceSentiment { span: texts.span(ranges[0].clone()), sentiment: overall }]
         } else {
-            ranges.iter().map(|r| SentenceSentiment { span: texts.span(r.clone()), sentiment: score_of(r) }).collect()
+            ranges
+                .iter()
+                .map(|r| SentenceSentiment {
+                    span: texts.span(r.clone()),
+                    sentiment: scorer.score(texts.norm_slice(r)).0,
+                })
+                .collect()
         };
 
-        let aspects = self.aspects(&texts, &ranges, &sentences, &mut score_of);
+        let aspects = self.aspects(&texts, &ranges, &mut scorer);
         let keywords = keywords::keywords(&self.segmenter, &norm, KEYWORDS_PER_TEXT);
         let (urgent, churn) = flags::detect(&norm);
         let to_flag = |hits: Vec<flags::FlagHit>| Flag {
@@ -126,44 +123,51 @@ impl TextAnalyzer {
         })
     }
 
-    /// One mention per aspect: the polarity of the clauses that name it (the
-    /// sentence's where a clause holds no opinion of its own), and the clause
-    /// with the strongest opinion as evidence.
-    fn aspects(
-        &self,
-        texts: &Texts<'_>,
-        sentence_ranges: &[Range<usize>],
-        sentences: &[SentenceSentiment],
-        score_of: &mut impl FnMut(&Range<usize>) -> Sentiment,
-    ) -> Vec<AspectMention> {
+    /// One mention per aspect. Its polarity is the opinion of the clause that
+    /// names it; a clause with no opinion of its own (e.g. "等了一个小时" after
+    /// "上菜太慢了") takes the nearest opinion in its sentence, the previous
+    /// clause first; none there, and the mention is neutral. The evidence span
+    /// is the clause whose opinion counted.
+    fn aspects(&self, texts: &Texts<'_>, sentence_ranges: &[Range<usize>], scorer: &mut Scorer) -> Vec<AspectMention> {
         let matches = self.matcher.find(texts.norm);
         if matches.is_empty() {
             return Vec::new();
         }
         let clauses = sentence::clauses(texts.norm);
-        let mut clause_scores: Vec<Option<f32>> = vec![None; clauses.len()];
-        // (aspect index, sum of scores, count, strongest clause, its score, term)
-        let mut found: Vec<(usize, f32, u32, Range<usize>, f32, String)> = Vec::new();
+        let mut opinions: Vec<Option<Option<f32>>> = vec![None; clauses.len()];
+        let mut opinion = |ci: usize, scorer: &mut Scorer| -> Option<f32> {
+            *opinions[ci].get_or_insert_with(|| {
+                let r = &clauses[ci];
+                let sentence = sentence_ranges.iter().find(|s| s.start <= r.start && r.start < s.end);
+                let question = sentence.is_some_and(|s| is_question(texts.norm_slice(s)));
+                scorer.opinion(texts.norm_slice(r), question)
+            })
+        };
+        // (aspect index, sum of scores, count, evidence clause, its |score|, term)
+        let mut found: Vec<(usize, f32, u32, usize, f32, String)> = Vec::new();
         for m in matches {
             let Some(ci) = clauses.iter().position(|c| c.start <= m.start && m.start < c.end) else { continue };
-            let clause_score = *clause_scores[ci].get_or_insert_with(|| score_of(&clauses[ci]).score);
-            let sentence_score = sentence_ranges
-                .iter()
-                .position(|s| s.start <= m.start && m.start < s.end)
-                .map_or(0.0, |si| sentences[si].sentiment.score);
-            let score =
-                if clause_score.abs() < NEUTRAL_BAND { 0.5 * (clause_score + sentence_score) } else { clause_score };
+            let sentence = sentence_ranges.iter().find(|s| s.start <= m.start && m.start < s.end);
+            let in_sentence =
+                |k: usize| sentence.is_some_and(|s| s.start <= clauses[k].start && clauses[k].start < s.end);
+            let mut candidates = vec![ci];
+            if ci > 0 && in_sentence(ci - 1) {
+                candidates.push(ci - 1);
+            }
+            if ci + 1 < clauses.len() && in_sentence(ci + 1) {
+                candidates.push(ci + 1);
+            }
+            let (evidence, score) =
+                candidates.into_iter().find_map(|k| opinion(k, scorer).map(|s| (k, s))).unwrap_or((ci, 0.0));
             match found.iter_mut().find(|f| f.0 == m.aspect) {
                 Some(f) => {
                     f.1 += score;
                     f.2 += 1;
-                    if score.abs() > f.4.abs() {
-                        f.3 = clauses[ci].clone();
-                        f.4 = score;
-                        f.5 = m.term.clone();
+                    if score.abs() > f.4 {
+                        (f.3, f.4, f.5) = (evidence, score.abs(), m.term.clone());
                     }
                 }
-                None => found.push((m.aspect, score, 1, clauses[ci].clone(), score, m.term.clone())),
+                None => found.push((m.aspect, score, 1, evidence, score.abs(), m.term.clone())),
             }
         }
         found
@@ -174,12 +178,51 @@ impl TextAnalyzer {
                     aspect: self.taxonomy.aspects[ai].key.clone(),
                     polarity: sentiment::label(score),
                     score,
-                    span: texts.span(clause),
+                    span: texts.span(clauses[clause].clone()),
                     term,
                 }
             })
             .collect()
     }
+}
+
+/// Scores spans of one text in its language (the scratch buffer is reused).
+struct Scorer {
+    lang: Lang,
+    buf: Vec<u32>,
+}
+
+/// Without a sentiment word, the model must be this sure before a clause
+/// counts as an opinion (short clauses give it little to go on).
+const MODEL_ONLY_OPINION: f32 = 0.6;
+
+impl Scorer {
+    fn score(&mut self, norm: &str) -> (Sentiment, sentiment::Evidence) {
+        let e = sentiment::evidence(norm, self.lang, &mut self.buf);
+        if self.lang == Lang::Undetermined && e.rule_hits == 0 {
+            return (sentiment::neutral(), e);
+        }
+        (sentiment::from_probability(sentiment::probability(&e, self.lang)), e)
+    }
+
+    /// The clause's opinion, if it holds one: a sentiment word (the rules hit)
+    /// or a confident model; a question with no sentiment word holds none.
+    fn opinion(&mut self, clause: &str, question: bool) -> Option<f32> {
+        let (s, e) = self.score(clause);
+        let has = if e.rule_hits > 0 {
+            s.score.abs() >= NEUTRAL_BAND
+        } else {
+            !question && s.score.abs() >= MODEL_ONLY_OPINION
+        };
+        has.then_some(s.score)
+    }
+}
+
+/// A question asks rather than judges: it ends in ? or opens with 请问 / a
+/// question word.
+fn is_question(sentence: &str) -> bool {
+    let t = sentence.trim_end_matches(|c: char| c.is_whitespace() || c == '!' || c == '~');
+    t.ends_with('?') || t.ends_with('吗') || t.starts_with("请问") || t.starts_with("想问")
 }
 
 /// Whether the text has anything to score: a letter, digit or symbol (emoji).

@@ -6,6 +6,8 @@ use cxm_store::import::ImportKind;
 
 #[derive(Subcommand, Debug)]
 pub enum BenchCommand {
+    /// Text analytics: sentiment accuracy (vs SnowNLP and VADER), aspect precision/recall, throughput.
+    Text(crate::bench_text::BenchTextArgs),
     /// Import N demo responses from CSV into fresh SQLite and PostgreSQL databases; prints rows/s.
     Import {
         #[arg(long, default_value_t = 1_000_000)]
@@ -33,6 +35,7 @@ pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Import { rows, postgres, skip_postgres } => import(rows, &postgres, skip_postgres).await,
         BenchCommand::Demo { customers, kinds, skip_postgres } => demo(customers, &kinds, skip_postgres).await,
+        BenchCommand::Text(args) => crate::bench_text::run(args).await,
     }
 }
 

@@ -2,6 +2,7 @@
 
 mod analyze;
 mod bench;
+mod bench_text;
 mod cli;
 mod demo;
 
