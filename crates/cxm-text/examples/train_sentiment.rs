@@ -22,7 +22,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 const BITS: u8 = 20;
-const ZH_SET: FeatureSet = FeatureSet::CharsAndWords;
+const ZH_SET: FeatureSet = FeatureSet::CharsWordsContrast;
 
 struct Args {
     data: PathBuf,

@@ -196,6 +196,10 @@ struct Scorer {
 /// counts as an opinion (short clauses give it little to go on).
 const MODEL_ONLY_OPINION: f32 = 0.6;
 
+/// In a clause with a sentiment word, the rules' share of its opinion: the
+/// model was trained on whole reviews and reads a few words less surely.
+const RULES_IN_CLAUSE: f32 = 0.3;
+
 impl Scorer {
     fn score(&mut self, norm: &str) -> (Sentiment, sentiment::Evidence) {
         let e = sentiment::evidence(norm, self.lang, &mut self.buf);
@@ -209,12 +213,11 @@ impl Scorer {
     /// or a confident model; a question with no sentiment word holds none.
     fn opinion(&mut self, clause: &str, question: bool) -> Option<f32> {
         let (s, e) = self.score(clause);
-        let has = if e.rule_hits > 0 {
-            s.score.abs() >= NEUTRAL_BAND
-        } else {
-            !question && s.score.abs() >= MODEL_ONLY_OPINION
-        };
-        has.then_some(s.score)
+        if e.rule_hits > 0 {
+            let blended = RULES_IN_CLAUSE * sentiment::squash(e.rules) + (1.0 - RULES_IN_CLAUSE) * s.score;
+            return (blended.abs() >= NEUTRAL_BAND).then_some(blended);
+        }
+        (!question && s.score.abs() >= MODEL_ONLY_OPINION).then_some(s.score)
     }
 }
 

@@ -41,6 +41,10 @@ pub enum FeatureSet {
     Words = 2,
     /// Character 1–3-grams plus jieba word 1- and 2-grams (Chinese).
     CharsAndWords = 3,
+    /// `CharsAndWords`, plus the character 1–2-grams after the last contrast
+    /// connective (但是, 可是, 不过 …) once more in their own namespace, so
+    /// the model can learn that the later clause dominates.
+    CharsWordsContrast = 4,
 }
 
 impl FeatureSet {
@@ -49,6 +53,7 @@ impl FeatureSet {
             1 => Some(FeatureSet::CharNgrams),
             2 => Some(FeatureSet::Words),
             3 => Some(FeatureSet::CharsAndWords),
+            4 => Some(FeatureSet::CharsWordsContrast),
             _ => None,
         }
     }
@@ -59,10 +64,14 @@ pub fn extract(set: FeatureSet, norm: &str, bits: u8, out: &mut Vec<u32>) {
     out.clear();
     let mask = (1u64 << bits) - 1;
     match set {
-        FeatureSet::CharNgrams => char_ngrams(norm, mask, out),
+        FeatureSet::CharNgrams => char_ngrams(norm, mask, out, false),
         FeatureSet::Words => words(norm, mask, out),
         FeatureSet::CharsAndWords => {
-            char_ngrams(norm, mask, out);
+            char_ngrams(norm, mask, out, false);
+            segmented_words(norm, mask, out);
+        }
+        FeatureSet::CharsWordsContrast => {
+            char_ngrams(norm, mask, out, true);
             segmented_words(norm, mask, out);
         }
     }
@@ -76,7 +85,28 @@ fn bucket(h: u64, mask: u64) -> u32 {
     ((h ^ (h >> 32)) & mask) as u32
 }
 
-fn char_ngrams(norm: &str, mask: u64, out: &mut Vec<u32>) {
+/// Connectives after which the clause carries the text's opinion.
+const ZH_CONTRAST: &[&str] = &["但是", "可是", "不过", "然而", "只是", "就是", "但", "却"];
+
+/// Char index just after the last contrast connective (0 when there is none);
+/// 不但 ("not only") is not a contrast.
+fn after_last_contrast(chars: &[char]) -> usize {
+    let mut at = 0;
+    for i in 0..chars.len() {
+        for w in ZH_CONTRAST {
+            let n = w.chars().count();
+            if chars[i..].len() >= n
+                && w.chars().zip(&chars[i..]).all(|(a, b)| a == *b)
+                && !(*w == "但" && i > 0 && chars[i - 1] == '不')
+            {
+                at = at.max(i + n);
+            }
+        }
+    }
+    at
+}
+
+fn char_ngrams(norm: &str, mask: u64, out: &mut Vec<u32>, contrast: bool) {
     // White space runs count as one space; they separate words in mixed text.
     let mut chars: Vec<char> = Vec::with_capacity(norm.len());
     for c in norm.chars() {
@@ -94,6 +124,17 @@ fn char_ngrams(norm: &str, mask: u64, out: &mut Vec<u32>) {
         for &c in chars[i..].iter().take(3) {
             h = fnv_char(h, c);
             out.push(bucket(h, mask));
+        }
+    }
+    let from = if contrast { after_last_contrast(&chars) } else { 0 };
+    if from > 0 {
+        let seed = fnv_bytes(FNV_OFFSET, b"Z");
+        for i in from..chars.len() {
+            let mut h = seed;
+            for &c in chars[i..].iter().take(2) {
+                h = fnv_char(h, c);
+                out.push(bucket(h, mask));
+            }
         }
     }
 }
@@ -224,6 +265,21 @@ mod tests {
         // 很 好 很好 好很 很好很 好很好: repeats are counted once.
         assert_eq!(again.len(), 6);
         assert!(out.iter().all(|b| again.contains(b)));
+    }
+
+    #[test]
+    fn contrast_adds_features_for_the_later_clause_only() {
+        let count = |t: &str| {
+            let mut out = Vec::new();
+            extract(FeatureSet::CharsWordsContrast, t, 20, &mut out);
+            let mut base = Vec::new();
+            extract(FeatureSet::CharsAndWords, t, 20, &mut base);
+            out.len() - base.len()
+        };
+        // After 但是: 慢, 慢了, 了 → three extra buckets.
+        assert_eq!(count("不错但是慢了"), 3);
+        assert_eq!(count("不但便宜而且好"), 0);
+        assert_eq!(count("很好"), 0);
     }
 
     #[test]
