@@ -6,6 +6,12 @@
 //! half-width, simplified Chinese). An ASCII term must stand as a whole word
 //! unless it ends in `*`, which makes it a prefix (`deliver*` matches
 //! delivery, delivered, delivering).
+//!
+//! An `exclude` entry `@key` (another aspect's key) is a sentence rule: the
+//! aspect is not reported from a sentence that also names aspect `key`. The
+//! default taxonomy uses it because speed belongs to one aspect: "物流太慢了，
+//! 等了一个星期才到" is about delivery, not waiting (`wait_time` excludes
+//! `@delivery`).
 
 use crate::normalize::normalize;
 use crate::taxonomy::Taxonomy;
@@ -38,6 +44,8 @@ pub struct TermMatch {
 pub struct AspectMatcher {
     automaton: Option<AhoCorasick>,
     patterns: Vec<Pattern>,
+    /// Sentence rules `(aspect, other)`: drop `aspect` from a sentence that names `other`.
+    yields_to: Vec<(usize, usize)>,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -83,8 +91,17 @@ impl AspectMatcher {
                 }
             }
         }
-        for aspect in &taxonomy.aspects {
+        let mut yields_to = Vec::new();
+        for (ai, aspect) in taxonomy.aspects.iter().enumerate() {
             for raw in &aspect.exclude {
+                if let Some(key) = raw.trim().strip_prefix('@') {
+                    if let Some(other) = taxonomy.aspects.iter().position(|a| a.key == key)
+                        && other != ai
+                    {
+                        yields_to.push((ai, other));
+                    }
+                    continue;
+                }
                 let text = normalize(raw.trim());
                 if !text.is_empty() && !index.contains_key(&text) {
                     index.insert(text.clone(), patterns.len());
@@ -98,7 +115,7 @@ impl AspectMatcher {
         } else {
             AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&texts).ok()
         };
-        AspectMatcher { automaton, patterns }
+        AspectMatcher { automaton, patterns, yields_to }
     }
 
     /// Every term of the taxonomy in `norm` (normalized text), in order.
@@ -123,7 +140,35 @@ impl AspectMatcher {
                 out.push(TermMatch { aspect, start: map[m.start()], end: map[m.end()], term: term.clone() });
             }
         }
+        self.apply_sentence_rules(norm, &mut out);
         out
+    }
+
+    /// Drops the matches of an aspect that yields to another aspect named in
+    /// the same sentence. Sentences are only split when a rule can apply.
+    fn apply_sentence_rules(&self, norm: &str, out: &mut Vec<TermMatch>) {
+        let applies = |out: &[TermMatch]| {
+            self.yields_to.iter().any(|&(a, b)| out.iter().any(|m| m.aspect == a) && out.iter().any(|m| m.aspect == b))
+        };
+        if self.yields_to.is_empty() || !applies(out) {
+            return;
+        }
+        let sentences = crate::sentence::split(norm);
+        let sentence_of = |m: &TermMatch| sentences.iter().position(|s| s.start <= m.start && m.start < s.end);
+        let drop: Vec<bool> = out
+            .iter()
+            .map(|m| {
+                let si = sentence_of(m);
+                self.yields_to
+                    .iter()
+                    .any(|&(a, b)| a == m.aspect && out.iter().any(|o| o.aspect == b && sentence_of(o) == si))
+            })
+            .collect();
+        let mut i = 0;
+        out.retain(|_| {
+            i += 1;
+            !drop[i - 1]
+        });
     }
 }
 
@@ -183,6 +228,26 @@ mod tests {
         assert_eq!(keys(&m, &t, "Customer service was slow"), vec!["staff"]);
         // A term shared by two aspects names both.
         assert_eq!(keys(&m, &t, "客服不理人"), vec!["staff", "service"]);
+    }
+
+    #[test]
+    fn an_aspect_yields_to_another_named_in_the_same_sentence() {
+        let mut t = taxonomy();
+        let mut wait = t.aspects[1].clone();
+        wait.key = "wait".into();
+        wait.terms_zh = vec!["等了".into(), "小时".into()];
+        wait.terms_en = vec!["minutes".into()];
+        wait.exclude = vec!["@delivery".into(), "@no_such_aspect".into(), "@wait".into()];
+        t.aspects.push(wait);
+        let m = AspectMatcher::new(&t);
+        // Delivery speed is delivery.
+        assert_eq!(keys(&m, &t, "物流太慢了，等了一个星期才到"), vec!["delivery"]);
+        assert_eq!(keys(&m, &t, "Express delivery, took 55 minutes."), vec!["delivery"]);
+        // Another sentence keeps its own aspect.
+        assert_eq!(keys(&m, &t, "物流很快。电话那边等了两个小时"), vec!["delivery", "wait", "wait"]);
+        assert_eq!(keys(&m, &t, "Waited 40 minutes on hold"), vec!["wait"]);
+        // Unknown keys and the aspect itself are ignored.
+        assert_eq!(m.yields_to, vec![(4, 1)]);
     }
 
     #[test]
