@@ -27,12 +27,15 @@ pub enum BenchCommand {
         #[arg(long)]
         skip_postgres: bool,
     },
+    /// Text analytics throughput and accuracy.
+    Text(crate::bench_text::BenchTextArgs),
 }
 
 pub async fn run(cmd: BenchCommand) -> anyhow::Result<()> {
     match cmd {
         BenchCommand::Import { rows, postgres, skip_postgres } => import(rows, &postgres, skip_postgres).await,
         BenchCommand::Demo { customers, kinds, skip_postgres } => demo(customers, &kinds, skip_postgres).await,
+        BenchCommand::Text(args) => crate::bench_text::run(args).await,
     }
 }
 

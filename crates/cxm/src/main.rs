@@ -2,8 +2,10 @@
 
 mod analyze;
 mod bench;
+mod bench_text;
 mod cli;
 mod demo;
+mod text;
 
 use clap::Parser;
 
