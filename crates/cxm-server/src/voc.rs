@@ -33,7 +33,8 @@ use std::collections::HashMap;
         get_verbatims,
         get_emerging,
         get_unmatched,
-        post_analyze
+        post_analyze,
+        get_status
     ),
     components(schemas(
         TaxonomyBody,
@@ -53,7 +54,8 @@ use std::collections::HashMap;
         Window,
         EmergingBody,
         UnmatchedBody,
-        AnalyzeRequest
+        AnalyzeRequest,
+        TextStatus
     ))
 )]
 pub struct VocDoc;
@@ -68,6 +70,7 @@ pub fn routes() -> Router<AppState> {
         .route("/text/emerging", get(get_emerging))
         .route("/text/unmatched", get(get_unmatched))
         .route("/text/analyze", post(post_analyze))
+        .route("/text/status", get(get_status))
 }
 
 /// Day number → `YYYY-MM-DD`.
@@ -734,6 +737,36 @@ async fn post_analyze(State(state): State<AppState>, ApiUser(user): ApiUser, bod
         Err(e @ TextError::TooLarge(_)) => Err(AppError::TooLarge(e.to_string())),
         Err(e) => Err(AppError::validation("text", e.to_string())),
     }
+}
+
+// ---------------------------------------------------------------- status
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TextStatus {
+    taxonomy_version: i64,
+    /// Texts of the workspace with a stored analysis.
+    analysed: i64,
+    /// Text jobs (all workspaces) waiting or running: the analysis is catching up while > 0.
+    pending_jobs: i64,
+    /// Text jobs that failed for good.
+    dead_jobs: i64,
+    /// Last day with an analysed text (YYYY-MM-DD).
+    last_day: Option<String>,
+}
+
+/// How far text analysis has got.
+#[utoipa::path(get, path = "/api/v1/text/status", responses((status = 200, body = TextStatus), (status = 401)))]
+async fn get_status(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<Json<TextStatus>> {
+    let ws = user.workspace_id;
+    let jobs = cxm_store::jobs::counts_of(&state.db, &[store::JOB_ANALYZE, store::JOB_REANALYZE]).await?;
+    let of = |wanted: &[&str]| jobs.iter().filter(|(s, _)| wanted.contains(&s.as_str())).map(|(_, n)| n).sum();
+    Ok(Json(TextStatus {
+        taxonomy_version: store::taxonomy_version(&state.db, ws).await?,
+        analysed: store::count_analyses(&state.db, ws).await?,
+        pending_jobs: of(&["queued", "running"]),
+        dead_jobs: of(&["dead"]),
+        last_day: store::last_day(&state.db, ws).await?.map(day_string),
+    }))
 }
 
 #[cfg(test)]

@@ -280,6 +280,13 @@ async fn explorer_endpoints_report_hand_counted_figures() {
         assert!((courier["change"].as_f64().unwrap() - 10.0).abs() < 1e-9, "{courier}");
         assert_eq!(get(&c, &format!("{base}/emerging?days=0"), &key).await.0, 422);
 
+        let (status, b) = get(&c, &format!("{base}/status"), &key).await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            (b["analysed"].as_i64(), b["pending_jobs"].as_i64(), b["last_day"].as_str()),
+            (Some(43), Some(0), Some("2026-03-05"))
+        );
+
         // Nothing is unmatched: every planted text has an aspect.
         let (status, b) = get(&c, &format!("{base}/unmatched?from=2026-03-01&to=2026-03-31"), &key).await;
         assert_eq!((status, b.as_array().map(Vec::len)), (200, Some(0)));
@@ -293,6 +300,7 @@ async fn explorer_endpoints_report_hand_counted_figures() {
             "verbatims?aspect=delivery",
             "emerging",
             "unmatched",
+            "status",
         ] {
             let r = c.get(format!("{base}/{path}")).send().await.unwrap();
             assert_eq!(r.status(), 401, "{path}");
@@ -414,7 +422,9 @@ async fn analyze_and_taxonomy_endpoints_validate_and_need_csrf_with_cookies() {
 
         // Every route is in the OpenAPI document.
         let doc: Value = c.get(format!("{}/api/v1/openapi.json", s.base)).send().await.unwrap().json().await.unwrap();
-        for path in ["taxonomy", "aspects", "trend", "matrix", "verbatims", "emerging", "unmatched", "analyze"] {
+        for path in
+            ["taxonomy", "aspects", "trend", "matrix", "verbatims", "emerging", "unmatched", "analyze", "status"]
+        {
             assert!(doc["paths"].get(format!("/api/v1/text/{path}")).is_some(), "{path} missing from OpenAPI");
         }
         assert!(doc["paths"]["/api/v1/text/taxonomy"].get("put").is_some());

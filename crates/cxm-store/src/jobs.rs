@@ -211,3 +211,19 @@ pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>> {
         sqlx::query("SELECT status, COUNT(*) FROM jobs GROUP BY status ORDER BY status").fetch_all(&db.pool).await?;
     Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
 }
+
+/// Counts by status of the jobs of `kinds`.
+pub async fn counts_of(db: &Db, kinds: &[&str]) -> Result<Vec<(String, i64)>> {
+    if kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT status, COUNT(*) FROM jobs WHERE kind IN ({}) GROUP BY status ORDER BY status",
+        kind_params(kinds, 1)
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for k in kinds {
+        q = q.bind(*k);
+    }
+    Ok(q.fetch_all(&db.pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect())
+}

@@ -833,3 +833,78 @@ fn text_taxonomy_and_reanalyze_on_a_database() {
     let again = cxm(&dir, &["text", "reanalyze", "--db", &db]).ok();
     assert!(again.stdout.contains(&format!("{stored} analyses stored")), "{}", again.describe());
 }
+
+/// GET `path` with a bearer key from a server on `port`: status and body.
+fn http_get(port: u16, path: &str, key: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connecting to cxm serve");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("reading the response");
+    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn serve_demo_analyses_the_demo_texts_in_the_background_and_stops_cleanly() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let dir = TempDir::new("serve-demo");
+    let db = dir.db("cxm.db");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_cxm"))
+        .args(["serve", "--demo", "--demo-customers", "150", "--db", &db, "--bind", &format!("127.0.0.1:{port}")])
+        .current_dir(&dir.0)
+        .env("CXM_LOG", "warn")
+        .env_remove("CXM_DATABASE_URL")
+        .env_remove("CXM_WORKSPACE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting cxm serve");
+    let mut stdout = std::io::BufReader::new(server.stdout.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = stdout.read_line(&mut line).unwrap();
+        assert!(n > 0, "cxm serve exited before serving");
+        if line.contains("cxm is serving") {
+            break;
+        }
+    }
+    let key =
+        cxm(&dir, &["user", "apikey", "--db", &db, "--email", "admin@example.com"]).ok().stdout.trim().to_string();
+    let started = std::time::Instant::now();
+    let status = loop {
+        let (code, body) = http_get(port, "/api/v1/text/status", &key);
+        assert_eq!(code, 200, "{body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        if v["pending_jobs"] == 0 {
+            break v;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(120), "text analysis did not catch up: {v}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let analysed = status["analysed"].as_u64().unwrap();
+    assert!(analysed > 50, "the demo's open answers and feedback are analysed: {status}");
+    assert_eq!(status["dead_jobs"], 0);
+
+    // SIGTERM: the server and its worker stop cleanly.
+    let killed = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let stopping = std::time::Instant::now();
+    let exit = loop {
+        if let Some(s) = server.try_wait().unwrap() {
+            break s;
+        }
+        assert!(stopping.elapsed() < std::time::Duration::from_secs(30), "cxm serve did not stop");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+    // Every stored text was analysed once: a full re-analysis finds the same number.
+    let run = cxm(&dir, &["text", "reanalyze", "--db", &db]).ok();
+    assert!(run.stdout.starts_with(&format!("re-analysed {analysed} texts")), "{analysed}: {}", run.describe());
+}
