@@ -40,7 +40,9 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(ApiDoc::openapi())
+    let mut doc = ApiDoc::openapi();
+    doc.merge(crate::voc::VocDoc::openapi());
+    Json(doc)
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

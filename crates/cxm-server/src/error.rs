@@ -52,6 +52,7 @@ impl From<cxm_store::StoreError> for AppError {
             S::NotFound(what) => AppError::NotFound(what),
             S::Invalid(message) => AppError::validation("body", message),
             S::Conflict(message) => AppError::Conflict(message),
+            S::Taxonomy(e) => AppError::validation("taxonomy", e.to_string()),
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -9,6 +9,7 @@ pub mod error;
 pub mod i18n;
 pub mod overview;
 pub mod pages;
+pub mod voc;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -38,6 +39,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub templates: Arc<minijinja::Environment<'static>>,
     pub login_limiter: Arc<auth::RateLimiter>,
+    /// Text analyzers per workspace taxonomy version (shared with the text worker).
+    pub analyzers: Arc<cxm_store::text::worker::AnalyzerCache>,
 }
 
 fn templates() -> minijinja::Environment<'static> {
@@ -70,6 +73,7 @@ impl AppState {
             config: Arc::new(config),
             templates: Arc::new(templates()),
             login_limiter: Arc::new(auth::RateLimiter::new(10, Duration::from_secs(300))),
+            analyzers: Arc::new(cxm_store::text::worker::AnalyzerCache::new()),
         })
     }
 }
@@ -78,7 +82,7 @@ pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     Router::new()
         .merge(pages::routes())
-        .nest("/api/v1", api::routes())
+        .nest("/api/v1", api::routes().merge(voc::routes()))
         .route("/healthz", axum::routing::get(api::healthz))
         .with_state(state)
         .layer(axum::extract::DefaultBodyLimit::max(max_body))

@@ -159,6 +159,32 @@ pub async fn complete(db: &Db, job_id: i64, worker: &str) -> Result<bool> {
     complete_in(&db.pool, job_id, worker).await
 }
 
+/// Extends the lease of a job `worker` still holds, for long jobs that report
+/// progress. Returns false when the lease was lost.
+pub async fn heartbeat(db: &Db, job_id: i64, worker: &str, lease_ms: i64) -> Result<bool> {
+    let done = sqlx::query("UPDATE jobs SET locked_until = $1 WHERE id = $2 AND status = 'running' AND locked_by = $3")
+        .bind(now_ms() + lease_ms)
+        .bind(job_id)
+        .bind(worker)
+        .execute(&db.pool)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Gives a job back unfinished (its worker is shutting down): queued again at
+/// once, and the attempt it used is not counted against it.
+pub async fn release(db: &Db, job_id: i64, worker: &str) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE jobs SET status = 'queued', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, \
+         locked_by = NULL, locked_until = NULL WHERE id = $1 AND status = 'running' AND locked_by = $2",
+    )
+    .bind(job_id)
+    .bind(worker)
+    .execute(&db.pool)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// Records a failure: retried with exponential backoff, or `dead` after `max_attempts`.
 /// Only while `worker` still holds the job: a late failure after the job was
 /// completed or taken over changes nothing (it must not re-queue done work).
@@ -184,4 +210,20 @@ pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>> {
     let rows =
         sqlx::query("SELECT status, COUNT(*) FROM jobs GROUP BY status ORDER BY status").fetch_all(&db.pool).await?;
     Ok(rows.into_iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Counts by status of the jobs of `kinds`.
+pub async fn counts_of(db: &Db, kinds: &[&str]) -> Result<Vec<(String, i64)>> {
+    if kinds.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT status, COUNT(*) FROM jobs WHERE kind IN ({}) GROUP BY status ORDER BY status",
+        kind_params(kinds, 1)
+    );
+    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+    for k in kinds {
+        q = q.bind(*k);
+    }
+    Ok(q.fetch_all(&db.pool).await?.into_iter().map(|r| (r.get(0), r.get(1))).collect())
 }

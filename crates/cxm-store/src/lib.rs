@@ -16,6 +16,7 @@ pub mod metrics;
 mod migrate;
 pub mod setup;
 pub mod testkit;
+pub mod text;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
@@ -37,6 +38,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("i/o error: {0}")]
     Io(#[from] std::io::Error),
+    /// A taxonomy that failed validation (the error names the aspect and field).
+    #[error("invalid taxonomy: {0}")]
+    Taxonomy(#[from] cxm_text::TaxonomyError),
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -150,6 +154,16 @@ fn ensure_sqlite_parent_dir(url: &str) -> Result<()> {
         std::fs::create_dir_all(parent)?;
     }
     Ok(())
+}
+
+/// A write transaction. On SQLite it takes the write lock up front
+/// (`BEGIN IMMEDIATE`, waiting on busy_timeout), so a transaction that reads
+/// before it writes cannot fail on the read-to-write upgrade.
+pub(crate) async fn begin_write(db: &Db) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    Ok(match db.backend {
+        Backend::Sqlite => db.pool.begin_with("BEGIN IMMEDIATE").await?,
+        Backend::Postgres => db.pool.begin().await?,
+    })
 }
 
 /// Current time in Unix milliseconds.

@@ -10,8 +10,10 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] =
-    &[Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") }];
+const MIGRATIONS: &[Migration] = &[
+    Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") },
+    Migration { version: 2, name: "text", sql: include_str!("../migrations/0002_text.sql") },
+];
 
 fn dialect(sql: &str, backend: Backend) -> String {
     let (id, without_rowid) = match backend {

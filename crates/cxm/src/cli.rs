@@ -47,6 +47,9 @@ pub enum Command {
     /// Statistics on a plain CSV file.
     #[command(subcommand)]
     Analyze(crate::analyze::AnalyzeCommand),
+    /// Text analytics: analyse texts, re-analyse stored ones, the aspect taxonomy.
+    #[command(subcommand)]
+    Text(crate::text::TextCommand),
     /// Benchmarks that print their figures.
     #[command(subcommand)]
     Bench(crate::bench::BenchCommand),
@@ -215,6 +218,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::User(cmd) => user(cmd).await,
         Command::Analyze(cmd) => crate::analyze::run(cmd).map(|_| ExitCode::SUCCESS),
+        Command::Text(cmd) => crate::text::run(cmd).await,
         Command::Bench(cmd) => crate::bench::run(cmd).await.map(|_| ExitCode::SUCCESS),
     }
 }

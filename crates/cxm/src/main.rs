@@ -5,6 +5,7 @@ mod bench;
 mod bench_text;
 mod cli;
 mod demo;
+mod text;
 
 use clap::Parser;
 
@@ -63,10 +64,34 @@ async fn serve(args: cli::ServeArgs) -> anyhow::Result<()> {
         secure_cookies: args.secure_cookies,
         ..Default::default()
     };
-    let state = cxm_server::AppState::new(db, config).await?;
+    // Texts stored before this version analysed them on write get analysed
+    // once (a no-op job when every text is up to date).
+    cxm_store::text::enqueue_backfill(&db, ws).await?;
+    let state = cxm_server::AppState::new(db.clone(), config).await?;
     let listener = tokio::net::TcpListener::bind(&args.bind).await.with_context(|| format!("binding {}", args.bind))?;
     let addr = listener.local_addr()?;
+    // Text analysis runs in the background from the job queue (CPU work on blocking threads).
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let worker = cxm_store::text::worker::Worker::new(db.clone(), state.analyzers.clone());
+    let worker = tokio::spawn(worker.run(stopped));
+    let pending = pending_text_jobs(&db).await.unwrap_or(0);
+    if pending > 0 {
+        eprintln!("analysing texts in the background ({pending} text jobs queued)…");
+    }
     println!("cxm is serving on http://{addr}/app/");
-    cxm_server::serve(state, listener).await?;
+    let served = cxm_server::serve(state, listener).await;
+    let _ = stop.send(true);
+    if tokio::time::timeout(std::time::Duration::from_secs(30), worker).await.is_err() {
+        eprintln!("the text worker did not stop within 30 s; its job is retried after its lease expires");
+    }
+    db.close().await;
+    served?;
     Ok(())
+}
+
+/// Text jobs not yet done (for the start-up message).
+async fn pending_text_jobs(db: &cxm_store::Db) -> anyhow::Result<i64> {
+    let counts =
+        cxm_store::jobs::counts_of(db, &[cxm_store::text::JOB_ANALYZE, cxm_store::text::JOB_REANALYZE]).await?;
+    Ok(counts.iter().filter(|(status, _)| status == "queued" || status == "running").map(|(_, n)| n).sum())
 }

@@ -713,3 +713,198 @@ fn error_line_numbers_after_blank_lines() {
     assert_eq!(run.code, Some(2), "{}", run.describe());
     assert_eq!(run.json()["errors"][0]["line"], 4, "E2 is on line 4: {}", run.stdout);
 }
+
+// ------------------------------------------------------- text analytics
+
+/// Runs `cxm` with `input` on stdin.
+fn cxm_stdin(dir: &TempDir, args: &[&str], input: &[u8]) -> Run {
+    use std::io::Write;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cxm"))
+        .args(args)
+        .current_dir(&dir.0)
+        .env("CXM_LOG", "warn")
+        .env_remove("CXM_DATABASE_URL")
+        .env_remove("CXM_WORKSPACE")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("running the cxm binary");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let input = input.to_vec();
+    // Written from another thread: the child's output may fill its pipe first.
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().expect("waiting for cxm");
+    writer.join().expect("stdin writer");
+    Run {
+        args: args.join(" "),
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn text_analyze_streams_one_result_per_line_and_survives_bad_lines() {
+    let dir = TempDir::new("text-analyze");
+    let mut input: Vec<u8> = Vec::new();
+    input.extend_from_slice("送货太慢了，客服态度也不好\n".as_bytes()); // 1
+    input.extend_from_slice(b"\n"); // 2: empty
+    input.extend_from_slice(b"bad \xff\xfe bytes\n"); // 3: invalid UTF-8
+    input.extend_from_slice(b"{\"text\": \"The delivery was late\", \"id\": 7}\n"); // 4: JSON line
+    input.extend_from_slice(b"Great price and friendly staff\r\n"); // 5: CRLF
+    input.extend_from_slice(b"{not json, just braces}\n"); // 6: text that looks like JSON
+    input.extend(std::iter::repeat_n(b'a', (1 << 20) + 10)); // 7: over 1 MiB
+    input.push(b'\n');
+    input.extend_from_slice("最后一行没有换行".as_bytes()); // 8: no final newline
+
+    let run = cxm_stdin(&dir, &["text", "analyze", "--json"], &input);
+    assert_eq!(run.code, Some(2), "a failed line gives exit 2 at the end: {}", run.describe());
+    assert!(!run.stderr.contains("panicked"), "{}", run.describe());
+    let lines: Vec<Value> =
+        run.stdout.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}"))).collect();
+    assert_eq!(lines.len(), 8, "one output line per input line: {}", run.describe());
+    for (i, v) in lines.iter().enumerate() {
+        assert_eq!(v["line"].as_u64(), Some(i as u64 + 1), "{v}");
+    }
+    let failed: Vec<u64> =
+        lines.iter().filter(|v| v.get("error").is_some()).map(|v| v["line"].as_u64().unwrap()).collect();
+    assert_eq!(failed, vec![3, 7]);
+    assert!(lines[2]["error"].as_str().unwrap().contains("UTF-8"), "{}", lines[2]);
+    assert!(lines[6]["error"].as_str().unwrap().contains("limit"), "{}", lines[6]);
+    let langs: Vec<&str> = lines.iter().map(|v| v["lang"].as_str().unwrap_or("-")).collect();
+    assert_eq!(langs, vec!["zh", "und", "-", "en", "en", "en", "-", "zh"]);
+    for v in lines.iter().filter(|v| v.get("error").is_none()) {
+        for field in ["sentiment", "aspects", "keywords", "urgency", "churn_risk"] {
+            assert!(v.get(field).is_some(), "{field} missing: {v}");
+        }
+        assert!(v["sentiment"]["label"].is_string() && v["sentiment"]["score"].is_number(), "{v}");
+    }
+    assert_eq!(lines[3]["id"], 7, "a JSON line's id is echoed");
+    assert_eq!(lines[3]["sentences"][0]["span"]["text"], "The delivery was late", "the text field is analysed");
+    assert_eq!(lines[4]["sentences"][0]["span"]["text"], "Great price and friendly staff", "CR stripped");
+
+    // Readable summaries: still one line per input line; all good → exit 0.
+    let run = cxm_stdin(&dir, &["text", "analyze", "--lang", "en"], b"fast delivery\n\nslow app\n");
+    let run = run.ok();
+    let out: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(out.len(), 3, "{}", run.describe());
+    assert!(out[0].starts_with("1: en ") && out[2].starts_with("3: en "), "{}", run.describe());
+    let run = cxm_stdin(&dir, &["text", "analyze", "--lang", "fr"], b"x\n").fails();
+    assert!(run.stderr.contains("fr"), "{}", run.describe());
+}
+
+#[test]
+fn text_taxonomy_and_reanalyze_on_a_database() {
+    let dir = TempDir::new("text-db");
+    let db = dir.db("cxm.db");
+    demo(&dir, &db, 60, 5);
+    let got = cxm(&dir, &["text", "taxonomy", "get", "--db", &db]).ok();
+    let taxonomy = got.json();
+    assert!(taxonomy["aspects"].as_array().unwrap().len() >= 10, "{}", got.describe());
+    assert!(got.stderr.contains("version 0"), "{}", got.describe());
+
+    // A bad taxonomy is refused naming the aspect and field; nothing changes.
+    let mut bad = taxonomy.clone();
+    bad["aspects"][1]["rater"] = Value::String("speed".into());
+    let file = dir.write("bad.json", &bad.to_string());
+    let run = cxm(&dir, &["text", "taxonomy", "set", "--db", &db, p(&file)]).fails();
+    let key = bad["aspects"][1]["key"].as_str().unwrap();
+    assert!(run.stderr.contains("rater") && run.stderr.contains(key), "{}", run.describe());
+    assert!(cxm(&dir, &["text", "taxonomy", "get", "--db", &db]).ok().stderr.contains("version 0"));
+
+    let file = dir.write("good.json", &taxonomy.to_string());
+    let run = cxm(&dir, &["text", "taxonomy", "set", "--db", &db, p(&file)]).ok();
+    assert!(run.stdout.contains("version 1"), "{}", run.describe());
+    assert!(cxm(&dir, &["text", "taxonomy", "get", "--db", &db]).ok().stderr.contains("version 1"));
+
+    let run = cxm(&dir, &["text", "reanalyze", "--db", &db, "--threads", "2"]).ok();
+    // "re-analysed N texts from M source rows … ; K analyses stored"
+    let words: Vec<&str> = run.stdout.split_whitespace().collect();
+    let analysed: u64 = words[1].parse().unwrap_or_else(|_| panic!("{}", run.describe()));
+    let stored: u64 = words[words.iter().position(|w| *w == "analyses").unwrap() - 1].parse().unwrap();
+    assert!(analysed > 20, "the demo has open answers and feedback: {}", run.describe());
+    assert_eq!(analysed, stored, "every text once: {}", run.describe());
+    assert!(run.stdout.contains("texts/s") && run.stdout.contains("version 1"), "{}", run.describe());
+    // Running again replaces, never adds.
+    let again = cxm(&dir, &["text", "reanalyze", "--db", &db]).ok();
+    assert!(again.stdout.contains(&format!("{stored} analyses stored")), "{}", again.describe());
+}
+
+/// GET `path` with a bearer key from a server on `port`: status and body.
+fn http_get(port: u16, path: &str, key: &str) -> (u16, String) {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connecting to cxm serve");
+    s.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {key}\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut out = String::new();
+    s.read_to_string(&mut out).expect("reading the response");
+    let status = out.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+    let body = out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    (status, body)
+}
+
+#[test]
+fn serve_demo_analyses_the_demo_texts_in_the_background_and_stops_cleanly() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    let dir = TempDir::new("serve-demo");
+    let db = dir.db("cxm.db");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_cxm"))
+        .args(["serve", "--demo", "--demo-customers", "150", "--db", &db, "--bind", &format!("127.0.0.1:{port}")])
+        .current_dir(&dir.0)
+        .env("CXM_LOG", "warn")
+        .env_remove("CXM_DATABASE_URL")
+        .env_remove("CXM_WORKSPACE")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("starting cxm serve");
+    let mut stdout = std::io::BufReader::new(server.stdout.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        let n = stdout.read_line(&mut line).unwrap();
+        assert!(n > 0, "cxm serve exited before serving");
+        if line.contains("cxm is serving") {
+            break;
+        }
+    }
+    let key =
+        cxm(&dir, &["user", "apikey", "--db", &db, "--email", "admin@example.com"]).ok().stdout.trim().to_string();
+    let started = std::time::Instant::now();
+    let status = loop {
+        let (code, body) = http_get(port, "/api/v1/text/status", &key);
+        assert_eq!(code, 200, "{body}");
+        let v: Value = serde_json::from_str(&body).unwrap();
+        if v["pending_jobs"] == 0 {
+            break v;
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(120), "text analysis did not catch up: {v}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let analysed = status["analysed"].as_u64().unwrap();
+    assert!(analysed > 50, "the demo's open answers and feedback are analysed: {status}");
+    assert_eq!(status["dead_jobs"], 0);
+
+    // SIGTERM: the server and its worker stop cleanly.
+    let killed = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let stopping = std::time::Instant::now();
+    let exit = loop {
+        if let Some(s) = server.try_wait().unwrap() {
+            break s;
+        }
+        assert!(stopping.elapsed() < std::time::Duration::from_secs(30), "cxm serve did not stop");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+    // Every stored text was analysed once: a full re-analysis finds the same number.
+    let run = cxm(&dir, &["text", "reanalyze", "--db", &db]).ok();
+    assert!(run.stdout.starts_with(&format!("re-analysed {analysed} texts")), "{analysed}: {}", run.describe());
+}

@@ -9,6 +9,7 @@
 pub mod parse;
 pub mod source;
 
+use crate::text::SourceKind;
 use crate::{Backend, Db, Result, StoreError, day_of, now_ms, param_list, rows_per_statement, values_placeholders};
 use cxm_core::model::{QuestionKind, ScoreScale};
 use cxm_core::records::{AnswerValue, CustomerRecord, EventRecord, FeedbackRecord, ODataRecord, ResponseRecord};
@@ -461,7 +462,7 @@ impl Importer {
                  SELECT $1, j ->> 0, (j ->> 1)::bigint, (j ->> 2)::bigint, \
                    (SELECT c.id FROM customers c WHERE c.workspace_id = $1 AND c.external_id = j ->> 3), \
                    (j ->> 4)::bigint, j ->> 5, j ->> 6, (j ->> 7)::bigint, j ->> 8 \
-                 FROM jsonb_array_elements($2::jsonb) j ON CONFLICT (workspace_id, external_id) DO NOTHING RETURNING external_id",
+                 FROM jsonb_array_elements($2::jsonb) j ON CONFLICT (workspace_id, external_id) DO NOTHING RETURNING external_id, id",
             ),
         };
         // SQLite takes the write lock first (BEGIN IMMEDIATE); see below.
@@ -472,7 +473,9 @@ impl Importer {
         if let Some(list) = batch.customers_json {
             sqlx::query(stubs_sql).bind(self.workspace_id).bind(now_ms()).bind(list).execute(&mut *tx).await?;
         }
-        // The ids inserted, or `None` when every distinct id in the batch was.
+        // The ids inserted, or `None` when every distinct id in the batch was;
+        // and the row ids of the inserted responses (for the text-analysis job).
+        let mut new_row_ids: Vec<(i64, i64)> = Vec::new();
         let inserted: Option<HashSet<String>> = match self.db.backend {
             Backend::Sqlite => {
                 // Under BEGIN IMMEDIATE nobody else writes, and new rows get rowids
@@ -486,6 +489,11 @@ impl Importer {
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
+                if changed > 0 {
+                    let after: i64 =
+                        sqlx::query("SELECT COALESCE(MAX(id), 0) FROM responses").fetch_one(&mut *tx).await?.get(0);
+                    new_row_ids.push((before + 1, after));
+                }
                 let distinct = good.iter().map(|r| r.external_id.as_str()).collect::<HashSet<_>>().len() as u64;
                 if changed == distinct {
                     None
@@ -501,15 +509,11 @@ impl Importer {
                 }
             }
             Backend::Postgres => {
-                let returned = sqlx::query(insert_sql)
-                    .bind(self.workspace_id)
-                    .bind(batch.rows_json)
-                    .fetch_all(&mut *tx)
-                    .await?
-                    .into_iter()
-                    .map(|r| r.get(0))
-                    .collect::<HashSet<String>>();
-                Some(returned)
+                let rows =
+                    sqlx::query(insert_sql).bind(self.workspace_id).bind(batch.rows_json).fetch_all(&mut *tx).await?;
+                let mut ids: Vec<i64> = rows.iter().map(|r| r.get(1)).collect();
+                new_row_ids = crate::text::id_ranges(&mut ids);
+                Some(rows.into_iter().map(|r| r.get(0)).collect::<HashSet<String>>())
             }
         };
         let was_inserted = |id: &str| inserted.as_ref().is_none_or(|set| set.contains(id));
@@ -531,6 +535,19 @@ impl Importer {
             }
         }
         upsert_rollup(&mut tx, self.db.backend, self.workspace_id, &rollup).await?;
+        // Outbox: the analysis of the new open answers commits with them.
+        let has_text = good.iter().any(|r| {
+            was_inserted(&r.external_id) && {
+                let survey = &self.context.surveys[&r.survey];
+                r.answers.iter().any(|(key, value)| {
+                    matches!(value, AnswerValue::Text(t) if !t.trim().is_empty())
+                        && survey.questions.get(key).is_some_and(|q| q.1 == QuestionKind::OpenText)
+                })
+            }
+        });
+        if has_text {
+            crate::text::enqueue_analyze(&mut tx, self.workspace_id, SourceKind::Response, new_row_ids).await?;
+        }
         tx.commit().await?;
         // A response listed twice in one batch was inserted (and rolled up) once.
         report.written += done.len() as u64;
@@ -581,6 +598,7 @@ impl Importer {
                     .bind(f.occurred_at)
             },
             good.iter().filter_map(|f| f.customer_external_id.as_deref()).collect(),
+            Some(SourceKind::Feedback),
         )
         .await
     }
@@ -610,6 +628,7 @@ impl Importer {
                     .bind(e.occurred_at)
             },
             good.iter().filter_map(|e| e.customer_external_id.as_deref()).collect(),
+            None,
         )
         .await
     }
@@ -631,12 +650,16 @@ impl Importer {
                     .bind(o.occurred_at)
             },
             good.iter().filter_map(|o| o.customer_external_id.as_deref()).collect(),
+            None,
         )
         .await
     }
 
     /// Inserts `count` rows of a table keyed by (workspace_id, external_id),
     /// resolving customers first; `bind` binds row `i`'s columns in order.
+    /// With `texts`, the rows hold texts: their analysis is enqueued in the
+    /// same transaction.
+    #[allow(clippy::too_many_arguments)]
     async fn insert_simple<'q, F>(
         &mut self,
         report: &mut ImportReport,
@@ -645,6 +668,7 @@ impl Importer {
         columns: &[&str],
         bind: F,
         customers: HashSet<&str>,
+        texts: Option<SourceKind>,
     ) -> Result<()>
     where
         F: for<'a> Fn(
@@ -662,20 +686,34 @@ impl Importer {
         self.resolve_customers(&mut tx, &customers, &mut pending).await?;
         let per = rows_per_statement(columns.len());
         let mut written = 0u64;
+        let mut new_ids: Vec<i64> = Vec::new();
         let mut start = 0;
         while start < count {
             let end = (start + per).min(count);
             let sql = format!(
-                "INSERT INTO {table} ({}) VALUES {} ON CONFLICT (workspace_id, external_id) DO NOTHING",
+                "INSERT INTO {table} ({}) VALUES {} ON CONFLICT (workspace_id, external_id) DO NOTHING{}",
                 columns.join(", "),
-                values_placeholders(self.db.backend, end - start, columns.len(), 1)
+                values_placeholders(self.db.backend, end - start, columns.len(), 1),
+                if texts.is_some() { " RETURNING id" } else { "" }
             );
             let mut q = sqlx::query(AssertSqlSafe(sql));
             for i in start..end {
                 q = bind(self, &pending, q, i);
             }
-            written += q.execute(&mut *tx).await?.rows_affected();
+            if texts.is_some() {
+                let rows = q.fetch_all(&mut *tx).await?;
+                written += rows.len() as u64;
+                new_ids.extend(rows.iter().map(|r| r.get::<i64, _>(0)));
+            } else {
+                written += q.execute(&mut *tx).await?.rows_affected();
+            }
             start = end;
+        }
+        if let Some(kind) = texts
+            && !new_ids.is_empty()
+        {
+            let ranges = crate::text::id_ranges(&mut new_ids);
+            crate::text::enqueue_analyze(&mut tx, self.workspace_id, kind, ranges).await?;
         }
         tx.commit().await?;
         report.written += written;

@@ -1,0 +1,805 @@
+//! The VoC (客户原声) explorer API under `/api/v1/text/…`: the workspace's
+//! aspect taxonomy, aspect × polarity counts with intervals, weekly trends,
+//! the aspect × touchpoint matrix, verbatims with evidence, emerging terms,
+//! texts no aspect matched, and analysis of a posted text (not stored).
+//!
+//! Reads come from the stored analyses (`cxm_store::text`); nothing here
+//! analyses stored texts — that runs through the job queue.
+
+use crate::AppState;
+use crate::auth::ApiUser;
+use crate::error::{AppError, AppResult};
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Query, State};
+use axum::routing::{get, post};
+use cxm_core::model::{Channel, Role};
+use cxm_core::stats::share_from_counts;
+use cxm_store::auth::User;
+use cxm_store::text::{self as store, AspectCounts, SourceKind, TermWindow, TextFilter, VerbatimQuery};
+use cxm_text::{Analysis, LangHint, Polarity, Taxonomy, TaxonomyError, TextError};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        get_taxonomy,
+        put_taxonomy,
+        get_aspects,
+        get_trend,
+        get_matrix,
+        get_verbatims,
+        get_emerging,
+        get_unmatched,
+        post_analyze,
+        get_status
+    ),
+    components(schemas(
+        TaxonomyBody,
+        TaxonomySaved,
+        Share,
+        AspectStats,
+        AspectRow,
+        AspectsBody,
+        TrendPointBody,
+        TrendBody,
+        MatrixCellBody,
+        MatrixBody,
+        Evidence,
+        VerbatimBody,
+        VerbatimsBody,
+        EmergingTerm,
+        Window,
+        EmergingBody,
+        UnmatchedBody,
+        AnalyzeRequest,
+        TextStatus
+    ))
+)]
+pub struct VocDoc;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/text/taxonomy", get(get_taxonomy).put(put_taxonomy))
+        .route("/text/aspects", get(get_aspects))
+        .route("/text/trend", get(get_trend))
+        .route("/text/matrix", get(get_matrix))
+        .route("/text/verbatims", get(get_verbatims))
+        .route("/text/emerging", get(get_emerging))
+        .route("/text/unmatched", get(get_unmatched))
+        .route("/text/analyze", post(post_analyze))
+        .route("/text/status", get(get_status))
+}
+
+/// Day number → `YYYY-MM-DD`.
+fn day_string(day: i64) -> String {
+    cxm_store::import::parse::format_rfc3339(day * 86_400_000).chars().take(10).collect()
+}
+
+fn parse_day(field: &str, value: &str) -> AppResult<i64> {
+    cxm_store::import::parse::parse_time(value)
+        .map(cxm_store::day_of)
+        .map_err(|_| AppError::validation(field, format!("'{value}' is not a date (use YYYY-MM-DD)")))
+}
+
+// ---------------------------------------------------------------- taxonomy
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TaxonomyBody {
+    /// 0 = the bundled default (the workspace has stored none).
+    version: i64,
+    /// `{aspects: [{key, name_zh, name_en, rater, touchpoints, terms_zh, terms_en, exclude}], dictionary: [..]}`.
+    #[schema(value_type = Object)]
+    taxonomy: Taxonomy,
+    created_at: Option<String>,
+}
+
+/// The workspace's current aspect taxonomy.
+#[utoipa::path(get, path = "/api/v1/text/taxonomy", responses((status = 200, body = TaxonomyBody), (status = 401)))]
+async fn get_taxonomy(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<Json<TaxonomyBody>> {
+    let stored = store::taxonomy(&state.db, user.workspace_id).await?;
+    Ok(Json(TaxonomyBody {
+        version: stored.version,
+        taxonomy: stored.taxonomy,
+        created_at: stored.created_at.map(cxm_store::import::parse::format_rfc3339),
+    }))
+}
+
+/// The field of a taxonomy at fault, as a path (`aspects[3].rater`).
+fn taxonomy_field(t: &Taxonomy, e: &TaxonomyError) -> String {
+    let at = |key: &str| t.aspects.iter().rposition(|a| a.key == key).map(|i| format!("aspects[{i}]"));
+    let path = |key: &str, field: &str| at(key).map(|a| format!("{a}.{field}")).unwrap_or_else(|| "aspects".into());
+    match e {
+        TaxonomyError::Json(_) => "body".into(),
+        TaxonomyError::BadKey { index, .. } => format!("aspects[{index}].key"),
+        TaxonomyError::DuplicateKey(key) => path(key, "key"),
+        TaxonomyError::MissingName { key, field } => path(key, field),
+        TaxonomyError::BadRater { key, .. } => path(key, "rater"),
+        TaxonomyError::NoTerms(key) => path(key, "terms_zh"),
+        TaxonomyError::BadTerm { key, term } => {
+            let list = t.aspects.iter().rfind(|a| &a.key == key).map(|a| {
+                if a.terms_zh.contains(term) {
+                    "terms_zh"
+                } else if a.terms_en.contains(term) {
+                    "terms_en"
+                } else {
+                    "exclude"
+                }
+            });
+            path(key, list.unwrap_or("terms_zh"))
+        }
+        TaxonomyError::TooMany(_) => "aspects".into(),
+    }
+}
+
+fn can_configure(user: &User) -> AppResult<()> {
+    match user.role {
+        Role::Admin | Role::Analyst => Ok(()),
+        _ => Err(AppError::Forbidden("only admins and analysts change the taxonomy".into())),
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TaxonomySaved {
+    version: i64,
+    /// True: the workspace's texts are re-analysed in the background (job `text.reanalyze`).
+    reanalysis_queued: bool,
+}
+
+/// Replaces the workspace taxonomy (validated first; a new version). The
+/// stored texts are re-analysed by the job queue.
+#[utoipa::path(put, path = "/api/v1/text/taxonomy", request_body(content = Object, description = "A taxonomy (the `taxonomy` of GET)"),
+    responses((status = 200, body = TaxonomySaved), (status = 401), (status = 403), (status = 422, description = "invalid; `errors` names the field, e.g. `aspects[2].rater`")))]
+async fn put_taxonomy(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    body: Bytes,
+) -> AppResult<Json<TaxonomySaved>> {
+    can_configure(&user)?;
+    let text = std::str::from_utf8(&body).map_err(|_| AppError::validation("body", "is not UTF-8"))?;
+    let taxonomy: Taxonomy =
+        serde_json::from_str(text).map_err(|e| AppError::validation("body", format!("not a taxonomy: {e}")))?;
+    if let Err(e) = taxonomy.validate() {
+        return Err(AppError::validation(&taxonomy_field(&taxonomy, &e), e.to_string()));
+    }
+    let version = store::put_taxonomy(&state.db, user.workspace_id, &taxonomy, Some(user.id)).await?;
+    cxm_store::auth::audit(
+        &state.db,
+        user.workspace_id,
+        Some(user.id),
+        "text.taxonomy.set",
+        &serde_json::json!({ "version": version, "aspects": taxonomy.aspects.len() }),
+    )
+    .await?;
+    Ok(Json(TaxonomySaved { version, reanalysis_queued: true }))
+}
+
+// ---------------------------------------------------------------- filters
+
+#[derive(Deserialize, utoipa::IntoParams, Default)]
+pub struct FilterParams {
+    /// First day, YYYY-MM-DD. Default: 89 days before `to`.
+    from: Option<String>,
+    /// Last day, YYYY-MM-DD. Default: the last day with an analysed text.
+    to: Option<String>,
+    /// Touchpoint key; `none` = texts without a touchpoint.
+    touchpoint: Option<String>,
+    /// Channel (web, app, store, phone, …).
+    channel: Option<String>,
+    /// `response` (open answers) or `feedback`.
+    source: Option<String>,
+    /// Language of the texts: zh, zh-Hant, en, mixed or und.
+    lang: Option<String>,
+}
+
+const LANGS: [&str; 5] = ["zh", "zh-Hant", "en", "mixed", "und"];
+
+/// A resolved filter plus what the answer needs to name things.
+struct Resolved {
+    filter: TextFilter,
+    from_day: i64,
+    to_day: i64,
+    touchpoints: HashMap<i64, (String, String)>,
+    zh: bool,
+}
+
+impl Resolved {
+    fn touchpoint_key(&self, id: i64) -> Option<String> {
+        self.touchpoints.get(&id).map(|t| t.0.clone())
+    }
+}
+
+async fn resolve(state: &AppState, user: &User, p: &FilterParams) -> AppResult<Resolved> {
+    let ws = user.workspace_id;
+    let tps = cxm_store::setup::touchpoints(&state.db, ws).await?;
+    let zh = user.locale == "zh";
+    let touchpoint_id = match p.touchpoint.as_deref() {
+        None | Some("") => None,
+        Some("none") => Some(0),
+        Some(key) => Some(
+            tps.iter()
+                .find(|t| t.key == key)
+                .map(|t| t.id)
+                .ok_or_else(|| AppError::validation("touchpoint", format!("unknown touchpoint '{key}'")))?,
+        ),
+    };
+    let channel = match p.channel.as_deref() {
+        None | Some("") => None,
+        Some(c) => {
+            Some(c.parse::<Channel>().map_err(|e| AppError::validation("channel", e.to_string()))?.as_str().to_string())
+        }
+    };
+    let source_kind = match p.source.as_deref() {
+        None | Some("") => None,
+        Some(s) => Some(
+            SourceKind::parse(s)
+                .ok_or_else(|| AppError::validation("source", format!("'{s}' is not response or feedback")))?,
+        ),
+    };
+    let lang = match p.lang.as_deref() {
+        None | Some("") => None,
+        Some(l) if LANGS.contains(&l) => Some(l.to_string()),
+        Some(l) => return Err(AppError::validation("lang", format!("'{l}' is not one of {}", LANGS.join(", ")))),
+    };
+    let to_day = match p.to.as_deref() {
+        Some(t) if !t.is_empty() => parse_day("to", t)?,
+        _ => store::last_day(&state.db, ws).await?.unwrap_or_else(|| cxm_store::day_of(cxm_store::now_ms())),
+    };
+    let from_day = match p.from.as_deref() {
+        Some(f) if !f.is_empty() => parse_day("from", f)?,
+        _ => to_day - 89,
+    };
+    if from_day > to_day {
+        return Err(AppError::validation("from", "must not be after 'to'"));
+    }
+    if to_day - from_day > 3660 {
+        return Err(AppError::validation("from", "the period is limited to 10 years"));
+    }
+    let touchpoints =
+        tps.into_iter().map(|t| (t.id, (t.key, if zh { t.name_zh } else { t.name_en }))).collect::<HashMap<_, _>>();
+    Ok(Resolved {
+        filter: TextFilter {
+            from_day: Some(from_day),
+            to_day: Some(to_day),
+            touchpoint_id,
+            channel,
+            source_kind,
+            lang,
+        },
+        from_day,
+        to_day,
+        touchpoints,
+        zh,
+    })
+}
+
+// ---------------------------------------------------------------- aspects
+
+#[derive(Serialize, utoipa::ToSchema, Debug, Clone)]
+pub struct Share {
+    /// Share in 0…1.
+    value: f64,
+    /// Wilson 95 % interval (SPEC §4.2).
+    lower: f64,
+    upper: f64,
+}
+
+/// Counts of one aspect (texts), with net sentiment and the negative share.
+#[derive(Serialize, utoipa::ToSchema, Debug, Clone)]
+pub struct AspectStats {
+    /// Texts that mention the aspect (the base).
+    n: i64,
+    /// Texts with a positive / neutral / negative mention (a text with mixed
+    /// mentions counts in each, so these may add up to more than n).
+    positive: i64,
+    neutral: i64,
+    negative: i64,
+    /// (positive − negative) / n, in −1…1.
+    net_sentiment: Option<f64>,
+    /// Negative / n with its 95 % Wilson interval.
+    negative_share: Option<Share>,
+    /// n < 30 (SPEC §4).
+    low_base: bool,
+}
+
+fn stats(c: &AspectCounts) -> AspectStats {
+    let share = share_from_counts(c.n.max(0) as u64, c.negative.clamp(0, c.n.max(0)) as u64).ok();
+    AspectStats {
+        n: c.n,
+        positive: c.positive,
+        neutral: c.neutral,
+        negative: c.negative,
+        net_sentiment: c.net_sentiment(),
+        negative_share: share.as_ref().map(|s| Share { value: s.share, lower: s.ci95.lower, upper: s.ci95.upper }),
+        low_base: share.map(|s| s.low_base).unwrap_or(c.n < 30),
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AspectRow {
+    aspect: String,
+    /// Name in the caller's language (the key when the taxonomy no longer has it).
+    name: String,
+    /// RATER dimension, when the aspect has one.
+    rater: Option<String>,
+    #[serde(flatten)]
+    stats: AspectStats,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AspectsBody {
+    from: String,
+    to: String,
+    taxonomy_version: i64,
+    /// Most mentioned first.
+    aspects: Vec<AspectRow>,
+}
+
+async fn names(state: &AppState, ws: i64, zh: bool) -> AppResult<(i64, HashMap<String, (String, Option<String>)>)> {
+    let stored = store::taxonomy(&state.db, ws).await?;
+    let map = stored
+        .taxonomy
+        .aspects
+        .into_iter()
+        .map(|a| (a.key, (if zh { a.name_zh } else { a.name_en }, a.rater)))
+        .collect();
+    Ok((stored.version, map))
+}
+
+/// Aspect × polarity counts under the filters, with net sentiment, the
+/// negative share's 95 % Wilson interval and the base size.
+#[utoipa::path(get, path = "/api/v1/text/aspects", params(FilterParams), responses((status = 200, body = AspectsBody), (status = 401), (status = 422)))]
+async fn get_aspects(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(p): Query<FilterParams>,
+) -> AppResult<Json<AspectsBody>> {
+    let r = resolve(&state, &user, &p).await?;
+    let (version, names) = names(&state, user.workspace_id, r.zh).await?;
+    let mut rows = store::aspect_counts(&state.db, user.workspace_id, &r.filter).await?;
+    rows.sort_by(|a, b| b.n.cmp(&a.n).then_with(|| a.aspect.cmp(&b.aspect)));
+    let aspects = rows
+        .iter()
+        .map(|c| {
+            let (name, rater) = names.get(&c.aspect).cloned().unwrap_or_else(|| (c.aspect.clone(), None));
+            AspectRow { aspect: c.aspect.clone(), name, rater, stats: stats(c) }
+        })
+        .collect();
+    Ok(Json(AspectsBody { from: day_string(r.from_day), to: day_string(r.to_day), taxonomy_version: version, aspects }))
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct TrendParams {
+    /// Aspect key.
+    aspect: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TrendPointBody {
+    /// First day of the week (YYYY-MM-DD); weeks end on `to`.
+    period_start: String,
+    #[serde(flatten)]
+    stats: AspectStats,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TrendBody {
+    aspect: String,
+    from: String,
+    to: String,
+    /// Weeks with mentions, oldest first.
+    weeks: Vec<TrendPointBody>,
+}
+
+fn required_aspect(aspect: &Option<String>) -> AppResult<String> {
+    match aspect.as_deref().map(str::trim) {
+        Some(a) if !a.is_empty() => Ok(a.to_string()),
+        _ => Err(AppError::validation("aspect", "is required (an aspect key of the taxonomy)")),
+    }
+}
+
+/// Weekly counts and net sentiment of one aspect.
+#[utoipa::path(get, path = "/api/v1/text/trend", params(TrendParams, FilterParams), responses((status = 200, body = TrendBody), (status = 401), (status = 422)))]
+async fn get_trend(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(p): Query<TrendParams>,
+    Query(filter): Query<FilterParams>,
+) -> AppResult<Json<TrendBody>> {
+    let aspect = required_aspect(&p.aspect)?;
+    let r = resolve(&state, &user, &filter).await?;
+    let weeks = store::aspect_trend(&state.db, user.workspace_id, &aspect, &r.filter, 7)
+        .await?
+        .iter()
+        .map(|w| TrendPointBody { period_start: day_string(w.period_start), stats: stats(&w.counts) })
+        .collect();
+    Ok(Json(TrendBody { aspect, from: day_string(r.from_day), to: day_string(r.to_day), weeks }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MatrixCellBody {
+    aspect: String,
+    /// Touchpoint key; null = texts without a touchpoint.
+    touchpoint: Option<String>,
+    #[serde(flatten)]
+    stats: AspectStats,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct MatrixBody {
+    from: String,
+    to: String,
+    cells: Vec<MatrixCellBody>,
+}
+
+/// Aspect × touchpoint counts and net sentiment under the filters.
+#[utoipa::path(get, path = "/api/v1/text/matrix", params(FilterParams), responses((status = 200, body = MatrixBody), (status = 401), (status = 422)))]
+async fn get_matrix(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(p): Query<FilterParams>,
+) -> AppResult<Json<MatrixBody>> {
+    let r = resolve(&state, &user, &p).await?;
+    let cells = store::aspect_touchpoint_matrix(&state.db, user.workspace_id, &r.filter)
+        .await?
+        .iter()
+        .map(|c| MatrixCellBody {
+            aspect: c.counts.aspect.clone(),
+            touchpoint: r.touchpoint_key(c.touchpoint_id),
+            stats: stats(&c.counts),
+        })
+        .collect();
+    Ok(Json(MatrixBody { from: day_string(r.from_day), to: day_string(r.to_day), cells }))
+}
+
+// ---------------------------------------------------------------- verbatims
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct VerbatimParams {
+    /// Aspect key (required).
+    aspect: Option<String>,
+    /// positive, neutral or negative.
+    polarity: Option<String>,
+    /// 1–200, default 20.
+    limit: Option<i64>,
+    offset: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Evidence {
+    polarity: String,
+    score: f32,
+    /// `char` offsets [start, end) into `text`.
+    start: usize,
+    end: usize,
+    /// The clause that carries the evidence.
+    span: String,
+    /// The taxonomy term that matched.
+    term: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct VerbatimBody {
+    /// `response` or `feedback`.
+    source: String,
+    source_id: i64,
+    /// Question key of an open answer; '' for feedback.
+    field: String,
+    touchpoint: Option<String>,
+    channel: Option<String>,
+    occurred_at: String,
+    lang: String,
+    sentiment: String,
+    sentiment_score: f32,
+    text: String,
+    evidence: Vec<Evidence>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct VerbatimsBody {
+    /// Texts matching in all (for paging).
+    total: i64,
+    limit: i64,
+    offset: i64,
+    items: Vec<VerbatimBody>,
+}
+
+/// What customers wrote about an aspect, newest first, with the evidence spans.
+#[utoipa::path(get, path = "/api/v1/text/verbatims", params(VerbatimParams, FilterParams), responses((status = 200, body = VerbatimsBody), (status = 401), (status = 422)))]
+async fn get_verbatims(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(p): Query<VerbatimParams>,
+    Query(filter): Query<FilterParams>,
+) -> AppResult<Json<VerbatimsBody>> {
+    let aspect = required_aspect(&p.aspect)?;
+    let polarity = match p.polarity.as_deref() {
+        None | Some("") => None,
+        Some("positive") => Some(Polarity::Positive),
+        Some("neutral") => Some(Polarity::Neutral),
+        Some("negative") => Some(Polarity::Negative),
+        Some(other) => {
+            return Err(AppError::validation("polarity", format!("'{other}' is not positive, neutral or negative")));
+        }
+    };
+    let limit = p.limit.unwrap_or(20);
+    if !(1..=200).contains(&limit) {
+        return Err(AppError::validation("limit", "must be between 1 and 200"));
+    }
+    let offset = p.offset.unwrap_or(0);
+    if !(0..=1_000_000).contains(&offset) {
+        return Err(AppError::validation("offset", "must be between 0 and 1000000"));
+    }
+    let r = resolve(&state, &user, &filter).await?;
+    let q = VerbatimQuery { aspect, polarity, filter: r.filter.clone(), limit, offset };
+    let (total, list) = store::verbatims(&state.db, user.workspace_id, &q).await?;
+    let items = list
+        .into_iter()
+        .map(|v| VerbatimBody {
+            source: v.source_kind.as_str().to_string(),
+            source_id: v.source_id,
+            field: v.field,
+            touchpoint: r.touchpoint_key(v.touchpoint_id),
+            channel: v.channel,
+            occurred_at: cxm_store::import::parse::format_rfc3339(v.occurred_at),
+            lang: v.lang,
+            sentiment: v.sentiment.label.as_str().to_string(),
+            sentiment_score: v.sentiment.score,
+            text: v.text,
+            evidence: v
+                .mentions
+                .into_iter()
+                .map(|m| Evidence {
+                    polarity: m.polarity.as_str().to_string(),
+                    score: m.score,
+                    start: m.span.start,
+                    end: m.span.end,
+                    span: m.span.text,
+                    term: m.term,
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(Json(VerbatimsBody { total, limit, offset, items }))
+}
+
+// ---------------------------------------------------------------- emerging terms
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct EmergingParams {
+    /// Length N of the current window in days (1–365, default 7); the baseline
+    /// is the 4·N days before it. Windows end on the last day with an analysed text.
+    days: Option<i64>,
+    /// Terms returned (1–500, default 50).
+    limit: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema, Debug, Clone, PartialEq)]
+pub struct EmergingTerm {
+    term: String,
+    /// Texts containing the term in the current window.
+    current: i64,
+    /// Texts containing it in the baseline window.
+    baseline: i64,
+    /// `current − baseline · (current days / baseline days)`: the count above
+    /// what the baseline's rate predicts for a window as long as the current one.
+    change: f64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Window {
+    from: String,
+    to: String,
+    /// Texts analysed in the window.
+    documents: i64,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct EmergingBody {
+    current: Window,
+    baseline: Window,
+    /// Largest change first.
+    terms: Vec<EmergingTerm>,
+}
+
+/// Ranks terms of the current window against the baseline.
+///
+/// The hook where the significance test (`cxm_text::topics::emerging`) goes;
+/// until then, terms sorted by their count change (see [`EmergingTerm::change`]).
+pub fn emerging_terms(baseline: &TermWindow, current: &TermWindow) -> Vec<EmergingTerm> {
+    let days = |w: &TermWindow| (w.to_day - w.from_day + 1).max(1) as f64;
+    let ratio = days(current) / days(baseline);
+    let base: HashMap<&str, i64> = baseline.terms.iter().map(|(t, n)| (t.as_str(), *n)).collect();
+    let mut out: Vec<EmergingTerm> = current
+        .terms
+        .iter()
+        .map(|(term, n)| {
+            let b = base.get(term.as_str()).copied().unwrap_or(0);
+            EmergingTerm { term: term.clone(), current: *n, baseline: b, change: *n as f64 - b as f64 * ratio }
+        })
+        .collect();
+    out.sort_by(|a, b| b.change.total_cmp(&a.change).then_with(|| a.term.cmp(&b.term)));
+    out
+}
+
+/// Terms rising in the last N days against the 4·N days before.
+#[utoipa::path(get, path = "/api/v1/text/emerging", params(EmergingParams), responses((status = 200, body = EmergingBody), (status = 401), (status = 422)))]
+async fn get_emerging(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(p): Query<EmergingParams>,
+) -> AppResult<Json<EmergingBody>> {
+    let days = p.days.unwrap_or(7);
+    if !(1..=365).contains(&days) {
+        return Err(AppError::validation("days", "must be between 1 and 365"));
+    }
+    let limit = p.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::validation("limit", "must be between 1 and 500"));
+    }
+    let ws = user.workspace_id;
+    let last = store::last_day(&state.db, ws).await?.unwrap_or_else(|| cxm_store::day_of(cxm_store::now_ms()));
+    // Terms beyond the top 2000 of a window count as absent from it.
+    let current = store::term_counts(&state.db, ws, last - days + 1, last, 2000).await?;
+    let baseline = store::term_counts(&state.db, ws, last - 5 * days + 1, last - days, 2000).await?;
+    let mut terms = emerging_terms(&baseline, &current);
+    terms.truncate(limit as usize);
+    let window =
+        |w: &TermWindow| Window { from: day_string(w.from_day), to: day_string(w.to_day), documents: w.documents };
+    Ok(Json(EmergingBody { current: window(&current), baseline: window(&baseline), terms }))
+}
+
+// ---------------------------------------------------------------- unmatched texts
+
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct UnmatchedParams {
+    /// 1–500, default 50.
+    limit: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct UnmatchedBody {
+    source: String,
+    source_id: i64,
+    field: String,
+    occurred_at: String,
+    lang: String,
+    keywords: Vec<String>,
+    text: String,
+}
+
+/// Newest texts that no aspect matched (material for new taxonomy aspects).
+#[utoipa::path(get, path = "/api/v1/text/unmatched", params(UnmatchedParams, FilterParams), responses((status = 200, body = [UnmatchedBody]), (status = 401), (status = 422)))]
+async fn get_unmatched(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(p): Query<UnmatchedParams>,
+    Query(filter): Query<FilterParams>,
+) -> AppResult<Json<Vec<UnmatchedBody>>> {
+    let limit = p.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::validation("limit", "must be between 1 and 500"));
+    }
+    let r = resolve(&state, &user, &filter).await?;
+    let list = store::unmatched_texts(&state.db, user.workspace_id, &r.filter, limit).await?;
+    Ok(Json(
+        list.into_iter()
+            .map(|u| UnmatchedBody {
+                source: u.source_kind.as_str().to_string(),
+                source_id: u.source_id,
+                field: u.field,
+                occurred_at: cxm_store::import::parse::format_rfc3339(u.occurred_at),
+                lang: u.lang,
+                keywords: u.keywords,
+                text: u.text,
+            })
+            .collect(),
+    ))
+}
+
+// ---------------------------------------------------------------- analyze
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct AnalyzeRequest {
+    /// The text (at most 1 MiB).
+    text: Option<String>,
+    /// auto (default), zh or en.
+    lang: Option<String>,
+}
+
+/// Analyses a posted text with the workspace's taxonomy, without storing it.
+/// The answer has the shape of a `cxm text analyze --json` line (without `line`).
+#[utoipa::path(post, path = "/api/v1/text/analyze", request_body = AnalyzeRequest,
+    responses((status = 200, description = "The analysis: lang, sentiment {label, score}, sentences, aspects [{aspect, polarity, score, span, term}], keywords, urgency, churn_risk"),
+        (status = 401), (status = 413, description = "text over 1 MiB"), (status = 422)))]
+async fn post_analyze(State(state): State<AppState>, ApiUser(user): ApiUser, body: Bytes) -> AppResult<Json<Analysis>> {
+    let req: AnalyzeRequest = serde_json::from_slice(&body).map_err(|e| {
+        AppError::validation("body", format!("expected {{\"text\": \"…\", \"lang\": \"auto|zh|en\"}}: {e}"))
+    })?;
+    let text = req.text.ok_or_else(|| AppError::validation("text", "is required"))?;
+    let hint = match req.lang.as_deref() {
+        None | Some("auto") => LangHint::Auto,
+        Some("zh") => LangHint::Zh,
+        Some("en") => LangHint::En,
+        Some(other) => return Err(AppError::validation("lang", format!("'{other}' is not auto, zh or en"))),
+    };
+    if text.len() > cxm_text::MAX_TEXT_BYTES {
+        return Err(AppError::TooLarge(TextError::TooLarge(text.len()).to_string()));
+    }
+    let (_, analyzer) = state.analyzers.current(&state.db, user.workspace_id).await?;
+    let result = tokio::task::spawn_blocking(move || analyzer.analyze(&text, hint))
+        .await
+        .map_err(|e| AppError::Internal(format!("analysis task: {e}")))?;
+    match result {
+        Ok(a) => Ok(Json(a)),
+        Err(e @ TextError::TooLarge(_)) => Err(AppError::TooLarge(e.to_string())),
+        Err(e) => Err(AppError::validation("text", e.to_string())),
+    }
+}
+
+// ---------------------------------------------------------------- status
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct TextStatus {
+    taxonomy_version: i64,
+    /// Texts of the workspace with a stored analysis.
+    analysed: i64,
+    /// Text jobs (all workspaces) waiting or running: the analysis is catching up while > 0.
+    pending_jobs: i64,
+    /// Text jobs that failed for good.
+    dead_jobs: i64,
+    /// Last day with an analysed text (YYYY-MM-DD).
+    last_day: Option<String>,
+}
+
+/// How far text analysis has got.
+#[utoipa::path(get, path = "/api/v1/text/status", responses((status = 200, body = TextStatus), (status = 401)))]
+async fn get_status(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<Json<TextStatus>> {
+    let ws = user.workspace_id;
+    let jobs = cxm_store::jobs::counts_of(&state.db, &[store::JOB_ANALYZE, store::JOB_REANALYZE]).await?;
+    let of = |wanted: &[&str]| jobs.iter().filter(|(s, _)| wanted.contains(&s.as_str())).map(|(_, n)| n).sum();
+    Ok(Json(TextStatus {
+        taxonomy_version: store::taxonomy_version(&state.db, ws).await?,
+        analysed: store::count_analyses(&state.db, ws).await?,
+        pending_jobs: of(&["queued", "running"]),
+        dead_jobs: of(&["dead"]),
+        last_day: store::last_day(&state.db, ws).await?.map(day_string),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window(from_day: i64, to_day: i64, terms: &[(&str, i64)]) -> TermWindow {
+        TermWindow { from_day, to_day, documents: 0, terms: terms.iter().map(|(t, n)| (t.to_string(), *n)).collect() }
+    }
+
+    #[test]
+    fn emerging_terms_rank_by_change_against_the_baseline_rate() {
+        // Current 7 days, baseline 28 days: the baseline predicts a quarter of its count.
+        let current = window(29, 35, &[("late", 10), ("refund", 4), ("box", 3)]);
+        let baseline = window(1, 28, &[("late", 40), ("box", 4)]);
+        let got = emerging_terms(&baseline, &current);
+        let summary: Vec<(&str, f64)> = got.iter().map(|t| (t.term.as_str(), t.change)).collect();
+        assert_eq!(summary, vec![("refund", 4.0), ("box", 2.0), ("late", 0.0)]);
+        assert_eq!((got[2].current, got[2].baseline), (10, 40));
+    }
+
+    #[test]
+    fn taxonomy_errors_name_the_field() {
+        let mut t = Taxonomy::default();
+        t.aspects[2].rater = Some("speed".into());
+        let e = t.validate().unwrap_err();
+        assert_eq!(taxonomy_field(&t, &e), "aspects[2].rater");
+        let mut t = Taxonomy::default();
+        t.aspects[1].terms_en.push("   ".into());
+        let e = t.validate().unwrap_err();
+        assert_eq!(taxonomy_field(&t, &e), "aspects[1].terms_en");
+        let mut t = Taxonomy::default();
+        t.aspects[3].name_en = String::new();
+        assert_eq!(taxonomy_field(&t, &t.validate().unwrap_err()), "aspects[3].name_en");
+    }
+}
