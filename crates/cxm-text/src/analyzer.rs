@@ -150,11 +150,17 @@ impl TextAnalyzer {
             let sentence = sentence_ranges.iter().find(|s| s.start <= m.start && m.start < s.end);
             let in_sentence =
                 |k: usize| sentence.is_some_and(|s| s.start <= clauses[k].start && clauses[k].start < s.end);
+            // Opinions are not borrowed across a contrast: in "great staff,
+            // but the app keeps crashing" the app does not share the praise.
+            let opens = |k: usize| {
+                sentence::strip_connective(texts.norm_slice(&clauses[k])).len()
+                    < texts.norm_slice(&clauses[k]).trim_start().len()
+            };
             let mut candidates = vec![ci];
-            if ci > 0 && in_sentence(ci - 1) {
+            if ci > 0 && in_sentence(ci - 1) && !opens(ci) {
                 candidates.push(ci - 1);
             }
-            if ci + 1 < clauses.len() && in_sentence(ci + 1) {
+            if ci + 1 < clauses.len() && in_sentence(ci + 1) && !opens(ci + 1) {
                 candidates.push(ci + 1);
             }
             let (evidence, score) =
@@ -196,6 +202,10 @@ struct Scorer {
 /// counts as an opinion (short clauses give it little to go on).
 const MODEL_ONLY_OPINION: f32 = 0.6;
 
+/// With a contrast (但是, but …), the share of the score that the opinion of
+/// the text after the connective takes.
+const CONTRAST_TAIL_WEIGHT: f32 = 0.6;
+
 /// In a clause with a sentiment word, the rules' share of its opinion: the
 /// model was trained on whole reviews and reads a few words less surely.
 const RULES_IN_CLAUSE: f32 = 0.3;
@@ -206,13 +216,24 @@ impl Scorer {
         if self.lang == Lang::Undetermined && e.rule_hits == 0 {
             return (sentiment::neutral(), e);
         }
-        (sentiment::from_probability(sentiment::probability(&e, self.lang)), e)
+        let whole = sentiment::from_probability(sentiment::probability(&e, self.lang));
+        // SPEC §5: after 但是 / but the later clause dominates. A bag of
+        // n-grams cannot see that, so the tail's own opinion is weighed in.
+        let tail = sentence::contrast_tail(norm).and_then(|tail| self.opinion(tail, false));
+        match tail {
+            Some(t) => {
+                let w = CONTRAST_TAIL_WEIGHT;
+                let score = ((1.0 - w) * whole.score + w * t).clamp(-1.0, 1.0);
+                (Sentiment { label: sentiment::label(score), score }, e)
+            }
+            None => (whole, e),
+        }
     }
 
     /// The clause's opinion, if it holds one: a sentiment word (the rules hit)
     /// or a confident model; a question with no sentiment word holds none.
     fn opinion(&mut self, clause: &str, question: bool) -> Option<f32> {
-        let (s, e) = self.score(clause);
+        let (s, e) = self.score(sentence::strip_connective(clause));
         if e.rule_hits > 0 {
             let blended = RULES_IN_CLAUSE * sentiment::squash(e.rules) + (1.0 - RULES_IN_CLAUSE) * s.score;
             return (blended.abs() >= NEUTRAL_BAND).then_some(blended);

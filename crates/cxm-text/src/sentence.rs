@@ -61,6 +61,38 @@ pub fn clauses(norm: &str) -> Vec<Range<usize>> {
     out
 }
 
+/// The text after the last contrast connective (但是, 可是, 然而, 不过, but,
+/// however …), when there is one and something follows it: SPEC §5 has the
+/// later clause dominate.
+pub fn contrast_tail(norm: &str) -> Option<&str> {
+    let chars: Vec<char> = norm.chars().collect();
+    let mut at = None;
+    for i in 1..chars.len() {
+        if opens_clause(&chars, i) {
+            at = Some(i);
+        }
+    }
+    let i = at?;
+    let tail: String = chars[i..].iter().collect();
+    let tail_start = norm.len() - tail.len();
+    let rest = &norm[tail_start..];
+    rest.chars().any(|c| c.is_alphanumeric()).then_some(rest)
+}
+
+/// `clause` without a contrast connective at its start ("但是物流慢" → "物流慢"):
+/// a clause's own opinion is about what follows the connective.
+pub fn strip_connective(clause: &str) -> &str {
+    let t = clause.trim_start();
+    for w in CLAUSE_OPENERS {
+        if let Some(rest) = t.strip_prefix(w.trim_end())
+            && (!w.is_ascii() || !rest.starts_with(|c: char| c.is_ascii_alphanumeric()))
+        {
+            return rest.trim_start_matches(|c: char| c.is_whitespace() || c == ',');
+        }
+    }
+    t
+}
+
 fn opens_clause(chars: &[char], i: usize) -> bool {
     // English connectives only at a word start.
     let at_word_start = i == 0 || !chars[i - 1].is_ascii_alphanumeric();
@@ -118,6 +150,17 @@ mod tests {
         let got: Vec<String> = clauses(text).into_iter().map(|r| chars[r].iter().collect()).collect();
         assert_eq!(got, vec!["good food", "but rude staff"]);
         assert_eq!(clauses("rebuttal").len(), 1, "but inside a word does not split");
+    }
+
+    #[test]
+    fn contrast_tail_is_after_the_last_connective() {
+        assert_eq!(contrast_tail("东西不错,但是物流太慢了"), Some("但是物流太慢了"));
+        assert_eq!(contrast_tail("good food but rude staff, but cheap"), Some("but cheap"));
+        assert_eq!(contrast_tail("很好"), None);
+        assert_eq!(contrast_tail("但是"), None);
+        assert_eq!(strip_connective("但是物流太慢了"), "物流太慢了");
+        assert_eq!(strip_connective("but, rude staff"), "rude staff");
+        assert_eq!(strip_connective("butter was off"), "butter was off");
     }
 
     #[test]
