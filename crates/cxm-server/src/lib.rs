@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod overview;
 pub mod pages;
 pub mod voc;
+pub mod voc_pages;
 
 use axum::Router;
 use axum::http::{HeaderValue, header};
@@ -55,6 +56,8 @@ fn templates() -> minijinja::Environment<'static> {
         ("base.html", include_str!("../templates/base.html")),
         ("login.html", include_str!("../templates/login.html")),
         ("overview.html", include_str!("../templates/overview.html")),
+        ("voc.html", include_str!("../templates/voc.html")),
+        ("taxonomy.html", include_str!("../templates/taxonomy.html")),
     ] {
         if let Err(e) = env.add_template(name, source) {
             // Templates are compiled in; a broken one is a build defect caught by tests.
@@ -82,6 +85,7 @@ pub fn router(state: AppState) -> Router {
     let max_body = state.config.max_body_bytes;
     Router::new()
         .merge(pages::routes())
+        .merge(voc_pages::routes())
         .nest("/api/v1", api::routes().merge(voc::routes()))
         .route("/healthz", axum::routing::get(api::healthz))
         .with_state(state)

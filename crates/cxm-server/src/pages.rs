@@ -23,7 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/{*path}", get(asset))
 }
 
-fn render(state: &AppState, name: &str, locale: Locale, ctx: minijinja::Value) -> AppResult<Html<String>> {
+pub(crate) fn render(state: &AppState, name: &str, locale: Locale, ctx: minijinja::Value) -> AppResult<Html<String>> {
     // `locale` in the context is what the `t` function translates into.
     let ctx = minijinja::context! { locale => locale.code(), ..ctx };
     Ok(Html(state.templates.get_template(name)?.render(ctx)?))
@@ -133,7 +133,7 @@ struct CsrfForm {
     locale: Option<String>,
 }
 
-fn check_csrf(session: &cxm_store::auth::Session, sent: &str) -> AppResult<()> {
+pub(crate) fn check_csrf(session: &cxm_store::auth::Session, sent: &str) -> AppResult<()> {
     if same_token(&session.csrf_token, sent) { Ok(()) } else { Err(AppError::Forbidden("invalid CSRF token".into())) }
 }
 
@@ -155,6 +155,7 @@ async fn logout(
 
 async fn switch_locale(
     State(state): State<AppState>,
+    headers: HeaderMap,
     WebUser(session): WebUser,
     Form(form): Form<CsrfForm>,
 ) -> AppResult<Response> {
@@ -165,7 +166,20 @@ async fn switch_locale(
         .and_then(Locale::parse)
         .ok_or_else(|| AppError::validation("locale", "must be zh or en"))?;
     cxm_store::auth::set_locale(&state.db, session.user.id, locale.code()).await?;
-    Ok(Redirect::to("/app/").into_response())
+    Ok(Redirect::to(&back_to(&headers)).into_response())
+}
+
+/// The app page the request came from (its Referer), so switching the
+/// language keeps the user where they were; only paths under `/app/`.
+fn back_to(headers: &HeaderMap) -> String {
+    let referer = headers.get(header::REFERER).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let path = match referer.find("://") {
+        Some(i) => referer[i + 3..].find('/').map(|j| &referer[i + 3 + j..]).unwrap_or("/"),
+        None => referer,
+    };
+    let safe =
+        path.starts_with("/app/") && !path.contains("//") && !path.contains('\\') && !path.starts_with("/app/login");
+    if safe { path.to_string() } else { "/app/".to_string() }
 }
 
 #[derive(Deserialize)]
@@ -178,7 +192,7 @@ async fn overview_page(
     WebUser(session): WebUser,
     Query(q): Query<OverviewQuery>,
 ) -> AppResult<Html<String>> {
-    let locale = Locale::parse(&session.user.locale).unwrap_or(Locale::Zh);
+    let locale = user_locale(&session);
     let days = q.days.unwrap_or(90);
     if !(0..=3660).contains(&days) {
         return Err(AppError::validation("days", "must be between 0 and 3660"));
@@ -189,11 +203,24 @@ async fn overview_page(
         "overview.html",
         locale,
         minijinja::context! {
-            locale => locale.code(), other_locale => locale.other().code(), csrf => &session.csrf_token,
-            user => minijinja::context! { name => &session.user.name, email => &session.user.email },
-            page => "overview", overview => minijinja::Value::from(minijinja::value::Serde(&overview)),
+            overview => minijinja::Value::from(minijinja::value::Serde(&overview)),
+            ..session_context(&session, locale, "overview")
         },
     )
+}
+
+/// The locale of a signed-in user's pages.
+pub(crate) fn user_locale(session: &cxm_store::auth::Session) -> Locale {
+    Locale::parse(&session.user.locale).unwrap_or(Locale::Zh)
+}
+
+/// What every signed-in page's frame (base.html) needs.
+pub(crate) fn session_context(session: &cxm_store::auth::Session, locale: Locale, page: &str) -> minijinja::Value {
+    minijinja::context! {
+        locale => locale.code(), other_locale => locale.other().code(), csrf => &session.csrf_token,
+        user => minijinja::context! { name => &session.user.name, email => &session.user.email },
+        page => page,
+    }
 }
 
 struct Asset {
@@ -209,6 +236,7 @@ const ASSETS: &[Asset] = &[
         mime: "text/javascript; charset=utf-8",
         body: include_bytes!("../assets/overview.js"),
     },
+    Asset { path: "voc.js", mime: "text/javascript; charset=utf-8", body: include_bytes!("../assets/voc.js") },
     Asset {
         path: "vendor/echarts/echarts.min.js",
         mime: "text/javascript; charset=utf-8",

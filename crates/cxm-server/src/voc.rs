@@ -17,7 +17,8 @@ use axum::routing::{get, post};
 use cxm_core::model::{Channel, Role};
 use cxm_core::stats::share_from_counts;
 use cxm_store::auth::User;
-use cxm_store::text::{self as store, AspectCounts, SourceKind, TermWindow, TextFilter, VerbatimQuery};
+use cxm_store::text::{self as store, AspectCounts, SourceKind, TextFilter, VerbatimQuery};
+use cxm_text::topics::{self, EmergingOptions, SuggestOptions, TermCounts};
 use cxm_text::{Analysis, LangHint, Polarity, Taxonomy, TaxonomyError, TextError};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -33,6 +34,7 @@ use std::collections::HashMap;
         get_verbatims,
         get_emerging,
         get_unmatched,
+        get_suggestions,
         post_analyze,
         get_status
     ),
@@ -54,6 +56,8 @@ use std::collections::HashMap;
         Window,
         EmergingBody,
         UnmatchedBody,
+        SuggestionBody,
+        SuggestionsBody,
         AnalyzeRequest,
         TextStatus
     ))
@@ -69,6 +73,7 @@ pub fn routes() -> Router<AppState> {
         .route("/text/verbatims", get(get_verbatims))
         .route("/text/emerging", get(get_emerging))
         .route("/text/unmatched", get(get_unmatched))
+        .route("/text/suggestions", get(get_suggestions))
         .route("/text/analyze", post(post_analyze))
         .route("/text/status", get(get_status))
 }
@@ -89,11 +94,11 @@ fn parse_day(field: &str, value: &str) -> AppResult<i64> {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct TaxonomyBody {
     /// 0 = the bundled default (the workspace has stored none).
-    version: i64,
+    pub(crate) version: i64,
     /// `{aspects: [{key, name_zh, name_en, rater, touchpoints, terms_zh, terms_en, exclude}], dictionary: [..]}`.
     #[schema(value_type = Object)]
-    taxonomy: Taxonomy,
-    created_at: Option<String>,
+    pub(crate) taxonomy: Taxonomy,
+    pub(crate) created_at: Option<String>,
 }
 
 /// The workspace's current aspect taxonomy.
@@ -143,9 +148,9 @@ fn can_configure(user: &User) -> AppResult<()> {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct TaxonomySaved {
-    version: i64,
+    pub(crate) version: i64,
     /// True: the workspace's texts are re-analysed in the background (job `text.reanalyze`).
-    reanalysis_queued: bool,
+    pub(crate) reanalysis_queued: bool,
 }
 
 /// Replaces the workspace taxonomy (validated first; a new version). The
@@ -161,10 +166,18 @@ async fn put_taxonomy(
     let text = std::str::from_utf8(&body).map_err(|_| AppError::validation("body", "is not UTF-8"))?;
     let taxonomy: Taxonomy =
         serde_json::from_str(text).map_err(|e| AppError::validation("body", format!("not a taxonomy: {e}")))?;
+    let version = save_taxonomy(&state, &user, &taxonomy).await?;
+    Ok(Json(TaxonomySaved { version, reanalysis_queued: true }))
+}
+
+/// Validates and stores a workspace's new taxonomy version (the job queue
+/// re-analyses its texts); for admins and analysts.
+pub(crate) async fn save_taxonomy(state: &AppState, user: &User, taxonomy: &Taxonomy) -> AppResult<i64> {
+    can_configure(user)?;
     if let Err(e) = taxonomy.validate() {
-        return Err(AppError::validation(&taxonomy_field(&taxonomy, &e), e.to_string()));
+        return Err(AppError::validation(&taxonomy_field(taxonomy, &e), e.to_string()));
     }
-    let version = store::put_taxonomy(&state.db, user.workspace_id, &taxonomy, Some(user.id)).await?;
+    let version = store::put_taxonomy(&state.db, user.workspace_id, taxonomy, Some(user.id)).await?;
     cxm_store::auth::audit(
         &state.db,
         user.workspace_id,
@@ -173,25 +186,25 @@ async fn put_taxonomy(
         &serde_json::json!({ "version": version, "aspects": taxonomy.aspects.len() }),
     )
     .await?;
-    Ok(Json(TaxonomySaved { version, reanalysis_queued: true }))
+    Ok(version)
 }
 
 // ---------------------------------------------------------------- filters
 
-#[derive(Deserialize, utoipa::IntoParams, Default)]
+#[derive(Deserialize, Serialize, utoipa::IntoParams, Default, Clone)]
 pub struct FilterParams {
     /// First day, YYYY-MM-DD. Default: 89 days before `to`.
-    from: Option<String>,
+    pub(crate) from: Option<String>,
     /// Last day, YYYY-MM-DD. Default: the last day with an analysed text.
-    to: Option<String>,
+    pub(crate) to: Option<String>,
     /// Touchpoint key; `none` = texts without a touchpoint.
-    touchpoint: Option<String>,
+    pub(crate) touchpoint: Option<String>,
     /// Channel (web, app, store, phone, …).
-    channel: Option<String>,
+    pub(crate) channel: Option<String>,
     /// `response` (open answers) or `feedback`.
-    source: Option<String>,
+    pub(crate) source: Option<String>,
     /// Language of the texts: zh, zh-Hant, en, mixed or und.
-    lang: Option<String>,
+    pub(crate) lang: Option<String>,
 }
 
 const LANGS: [&str; 5] = ["zh", "zh-Hant", "en", "mixed", "und"];
@@ -280,28 +293,28 @@ async fn resolve(state: &AppState, user: &User, p: &FilterParams) -> AppResult<R
 #[derive(Serialize, utoipa::ToSchema, Debug, Clone)]
 pub struct Share {
     /// Share in 0…1.
-    value: f64,
+    pub(crate) value: f64,
     /// Wilson 95 % interval (SPEC §4.2).
-    lower: f64,
-    upper: f64,
+    pub(crate) lower: f64,
+    pub(crate) upper: f64,
 }
 
 /// Counts of one aspect (texts), with net sentiment and the negative share.
 #[derive(Serialize, utoipa::ToSchema, Debug, Clone)]
 pub struct AspectStats {
     /// Texts that mention the aspect (the base).
-    n: i64,
+    pub(crate) n: i64,
     /// Texts with a positive / neutral / negative mention (a text with mixed
     /// mentions counts in each, so these may add up to more than n).
-    positive: i64,
-    neutral: i64,
-    negative: i64,
+    pub(crate) positive: i64,
+    pub(crate) neutral: i64,
+    pub(crate) negative: i64,
     /// (positive − negative) / n, in −1…1.
-    net_sentiment: Option<f64>,
+    pub(crate) net_sentiment: Option<f64>,
     /// Negative / n with its 95 % Wilson interval.
-    negative_share: Option<Share>,
+    pub(crate) negative_share: Option<Share>,
     /// n < 30 (SPEC §4).
-    low_base: bool,
+    pub(crate) low_base: bool,
 }
 
 fn stats(c: &AspectCounts) -> AspectStats {
@@ -319,22 +332,22 @@ fn stats(c: &AspectCounts) -> AspectStats {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AspectRow {
-    aspect: String,
+    pub(crate) aspect: String,
     /// Name in the caller's language (the key when the taxonomy no longer has it).
-    name: String,
+    pub(crate) name: String,
     /// RATER dimension, when the aspect has one.
-    rater: Option<String>,
+    pub(crate) rater: Option<String>,
     #[serde(flatten)]
-    stats: AspectStats,
+    pub(crate) stats: AspectStats,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AspectsBody {
-    from: String,
-    to: String,
-    taxonomy_version: i64,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) taxonomy_version: i64,
     /// Most mentioned first.
-    aspects: Vec<AspectRow>,
+    pub(crate) aspects: Vec<AspectRow>,
 }
 
 async fn names(state: &AppState, ws: i64, zh: bool) -> AppResult<(i64, HashMap<String, (String, Option<String>)>)> {
@@ -356,8 +369,12 @@ async fn get_aspects(
     ApiUser(user): ApiUser,
     Query(p): Query<FilterParams>,
 ) -> AppResult<Json<AspectsBody>> {
-    let r = resolve(&state, &user, &p).await?;
-    let (version, names) = names(&state, user.workspace_id, r.zh).await?;
+    Ok(Json(aspects_body(&state, &user, &p).await?))
+}
+
+pub(crate) async fn aspects_body(state: &AppState, user: &User, p: &FilterParams) -> AppResult<AspectsBody> {
+    let r = resolve(state, user, p).await?;
+    let (version, names) = names(state, user.workspace_id, r.zh).await?;
     let mut rows = store::aspect_counts(&state.db, user.workspace_id, &r.filter).await?;
     rows.sort_by(|a, b| b.n.cmp(&a.n).then_with(|| a.aspect.cmp(&b.aspect)));
     let aspects = rows
@@ -367,30 +384,30 @@ async fn get_aspects(
             AspectRow { aspect: c.aspect.clone(), name, rater, stats: stats(c) }
         })
         .collect();
-    Ok(Json(AspectsBody { from: day_string(r.from_day), to: day_string(r.to_day), taxonomy_version: version, aspects }))
+    Ok(AspectsBody { from: day_string(r.from_day), to: day_string(r.to_day), taxonomy_version: version, aspects })
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Deserialize, utoipa::IntoParams, Default)]
 pub struct TrendParams {
     /// Aspect key.
-    aspect: Option<String>,
+    pub(crate) aspect: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct TrendPointBody {
     /// First day of the week (YYYY-MM-DD); weeks end on `to`.
-    period_start: String,
+    pub(crate) period_start: String,
     #[serde(flatten)]
-    stats: AspectStats,
+    pub(crate) stats: AspectStats,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct TrendBody {
-    aspect: String,
-    from: String,
-    to: String,
+    pub(crate) aspect: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
     /// Weeks with mentions, oldest first.
-    weeks: Vec<TrendPointBody>,
+    pub(crate) weeks: Vec<TrendPointBody>,
 }
 
 fn required_aspect(aspect: &Option<String>) -> AppResult<String> {
@@ -408,30 +425,39 @@ async fn get_trend(
     Query(p): Query<TrendParams>,
     Query(filter): Query<FilterParams>,
 ) -> AppResult<Json<TrendBody>> {
+    Ok(Json(trend_body(&state, &user, &p, &filter).await?))
+}
+
+pub(crate) async fn trend_body(
+    state: &AppState,
+    user: &User,
+    p: &TrendParams,
+    filter: &FilterParams,
+) -> AppResult<TrendBody> {
     let aspect = required_aspect(&p.aspect)?;
-    let r = resolve(&state, &user, &filter).await?;
+    let r = resolve(state, user, filter).await?;
     let weeks = store::aspect_trend(&state.db, user.workspace_id, &aspect, &r.filter, 7)
         .await?
         .iter()
         .map(|w| TrendPointBody { period_start: day_string(w.period_start), stats: stats(&w.counts) })
         .collect();
-    Ok(Json(TrendBody { aspect, from: day_string(r.from_day), to: day_string(r.to_day), weeks }))
+    Ok(TrendBody { aspect, from: day_string(r.from_day), to: day_string(r.to_day), weeks })
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct MatrixCellBody {
-    aspect: String,
+    pub(crate) aspect: String,
     /// Touchpoint key; null = texts without a touchpoint.
-    touchpoint: Option<String>,
+    pub(crate) touchpoint: Option<String>,
     #[serde(flatten)]
-    stats: AspectStats,
+    pub(crate) stats: AspectStats,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct MatrixBody {
-    from: String,
-    to: String,
-    cells: Vec<MatrixCellBody>,
+    pub(crate) from: String,
+    pub(crate) to: String,
+    pub(crate) cells: Vec<MatrixCellBody>,
 }
 
 /// Aspect × touchpoint counts and net sentiment under the filters.
@@ -441,7 +467,11 @@ async fn get_matrix(
     ApiUser(user): ApiUser,
     Query(p): Query<FilterParams>,
 ) -> AppResult<Json<MatrixBody>> {
-    let r = resolve(&state, &user, &p).await?;
+    Ok(Json(matrix_body(&state, &user, &p).await?))
+}
+
+pub(crate) async fn matrix_body(state: &AppState, user: &User, p: &FilterParams) -> AppResult<MatrixBody> {
+    let r = resolve(state, user, p).await?;
     let cells = store::aspect_touchpoint_matrix(&state.db, user.workspace_id, &r.filter)
         .await?
         .iter()
@@ -451,59 +481,59 @@ async fn get_matrix(
             stats: stats(&c.counts),
         })
         .collect();
-    Ok(Json(MatrixBody { from: day_string(r.from_day), to: day_string(r.to_day), cells }))
+    Ok(MatrixBody { from: day_string(r.from_day), to: day_string(r.to_day), cells })
 }
 
 // ---------------------------------------------------------------- verbatims
 
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Deserialize, utoipa::IntoParams, Default)]
 pub struct VerbatimParams {
     /// Aspect key (required).
-    aspect: Option<String>,
+    pub(crate) aspect: Option<String>,
     /// positive, neutral or negative.
-    polarity: Option<String>,
+    pub(crate) polarity: Option<String>,
     /// 1–200, default 20.
-    limit: Option<i64>,
-    offset: Option<i64>,
+    pub(crate) limit: Option<i64>,
+    pub(crate) offset: Option<i64>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Evidence {
-    polarity: String,
-    score: f32,
+    pub(crate) polarity: String,
+    pub(crate) score: f32,
     /// `char` offsets [start, end) into `text`.
-    start: usize,
-    end: usize,
+    pub(crate) start: usize,
+    pub(crate) end: usize,
     /// The clause that carries the evidence.
-    span: String,
+    pub(crate) span: String,
     /// The taxonomy term that matched.
-    term: String,
+    pub(crate) term: String,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct VerbatimBody {
     /// `response` or `feedback`.
-    source: String,
-    source_id: i64,
+    pub(crate) source: String,
+    pub(crate) source_id: i64,
     /// Question key of an open answer; '' for feedback.
-    field: String,
-    touchpoint: Option<String>,
-    channel: Option<String>,
-    occurred_at: String,
-    lang: String,
-    sentiment: String,
-    sentiment_score: f32,
-    text: String,
-    evidence: Vec<Evidence>,
+    pub(crate) field: String,
+    pub(crate) touchpoint: Option<String>,
+    pub(crate) channel: Option<String>,
+    pub(crate) occurred_at: String,
+    pub(crate) lang: String,
+    pub(crate) sentiment: String,
+    pub(crate) sentiment_score: f32,
+    pub(crate) text: String,
+    pub(crate) evidence: Vec<Evidence>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct VerbatimsBody {
     /// Texts matching in all (for paging).
-    total: i64,
-    limit: i64,
-    offset: i64,
-    items: Vec<VerbatimBody>,
+    pub(crate) total: i64,
+    pub(crate) limit: i64,
+    pub(crate) offset: i64,
+    pub(crate) items: Vec<VerbatimBody>,
 }
 
 /// What customers wrote about an aspect, newest first, with the evidence spans.
@@ -514,6 +544,15 @@ async fn get_verbatims(
     Query(p): Query<VerbatimParams>,
     Query(filter): Query<FilterParams>,
 ) -> AppResult<Json<VerbatimsBody>> {
+    Ok(Json(verbatims_body(&state, &user, &p, &filter).await?))
+}
+
+pub(crate) async fn verbatims_body(
+    state: &AppState,
+    user: &User,
+    p: &VerbatimParams,
+    filter: &FilterParams,
+) -> AppResult<VerbatimsBody> {
     let aspect = required_aspect(&p.aspect)?;
     let polarity = match p.polarity.as_deref() {
         None | Some("") => None,
@@ -532,7 +571,7 @@ async fn get_verbatims(
     if !(0..=1_000_000).contains(&offset) {
         return Err(AppError::validation("offset", "must be between 0 and 1000000"));
     }
-    let r = resolve(&state, &user, &filter).await?;
+    let r = resolve(state, user, filter).await?;
     let q = VerbatimQuery { aspect, polarity, filter: r.filter.clone(), limit, offset };
     let (total, list) = store::verbatims(&state.db, user.workspace_id, &q).await?;
     let items = list
@@ -562,75 +601,68 @@ async fn get_verbatims(
                 .collect(),
         })
         .collect();
-    Ok(Json(VerbatimsBody { total, limit, offset, items }))
+    Ok(VerbatimsBody { total, limit, offset, items })
 }
 
 // ---------------------------------------------------------------- emerging terms
 
-#[derive(Deserialize, utoipa::IntoParams)]
+#[derive(Deserialize, utoipa::IntoParams, Default)]
 pub struct EmergingParams {
     /// Length N of the current window in days (1–365, default 7); the baseline
-    /// is the 4·N days before it. Windows end on the last day with an analysed text.
-    days: Option<i64>,
+    /// is the 4·N days before it. Windows end on `to` (default: the last day
+    /// with an analysed text).
+    pub(crate) days: Option<i64>,
     /// Terms returned (1–500, default 50).
-    limit: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 
 #[derive(Serialize, utoipa::ToSchema, Debug, Clone, PartialEq)]
 pub struct EmergingTerm {
-    term: String,
-    /// Texts containing the term in the current window.
-    current: i64,
-    /// Texts containing it in the baseline window.
-    baseline: i64,
-    /// `current − baseline · (current days / baseline days)`: the count above
-    /// what the baseline's rate predicts for a window as long as the current one.
-    change: f64,
+    pub(crate) term: String,
+    /// Texts containing the term in the current / baseline window.
+    pub(crate) current: u64,
+    pub(crate) baseline: u64,
+    pub(crate) current_share: f64,
+    pub(crate) baseline_share: f64,
+    /// current share / baseline share (an absent baseline counts as half a text).
+    pub(crate) lift: f64,
+    /// Pooled two-proportion z (current − baseline), one-sided p of a rise,
+    /// and the Benjamini–Hochberg q over all tested terms.
+    pub(crate) z: f64,
+    pub(crate) p: f64,
+    pub(crate) q: f64,
+    /// Absent from the baseline window.
+    pub(crate) new: bool,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Window {
-    from: String,
-    to: String,
+    pub(crate) from: String,
+    pub(crate) to: String,
     /// Texts analysed in the window.
-    documents: i64,
+    pub(crate) documents: i64,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct EmergingBody {
-    current: Window,
-    baseline: Window,
-    /// Largest change first.
-    terms: Vec<EmergingTerm>,
+    pub(crate) current: Window,
+    pub(crate) baseline: Window,
+    /// Terms in at least 5 current texts, each tested.
+    pub(crate) tested: usize,
+    /// False-discovery level: a term is listed when it rose with q ≤ alpha.
+    pub(crate) alpha: f64,
+    /// Largest z first.
+    pub(crate) terms: Vec<EmergingTerm>,
 }
 
-/// Ranks terms of the current window against the baseline.
-///
-/// The hook where the significance test (`cxm_text::topics::emerging`) goes;
-/// until then, terms sorted by their count change (see [`EmergingTerm::change`]).
-pub fn emerging_terms(baseline: &TermWindow, current: &TermWindow) -> Vec<EmergingTerm> {
-    let days = |w: &TermWindow| (w.to_day - w.from_day + 1).max(1) as f64;
-    let ratio = days(current) / days(baseline);
-    let base: HashMap<&str, i64> = baseline.terms.iter().map(|(t, n)| (t.as_str(), *n)).collect();
-    let mut out: Vec<EmergingTerm> = current
-        .terms
-        .iter()
-        .map(|(term, n)| {
-            let b = base.get(term.as_str()).copied().unwrap_or(0);
-            EmergingTerm { term: term.clone(), current: *n, baseline: b, change: *n as f64 - b as f64 * ratio }
-        })
-        .collect();
-    out.sort_by(|a, b| b.change.total_cmp(&a.change).then_with(|| a.term.cmp(&b.term)));
-    out
-}
-
-/// Terms rising in the last N days against the 4·N days before.
-#[utoipa::path(get, path = "/api/v1/text/emerging", params(EmergingParams), responses((status = 200, body = EmergingBody), (status = 401), (status = 422)))]
-async fn get_emerging(
-    State(state): State<AppState>,
-    ApiUser(user): ApiUser,
-    Query(p): Query<EmergingParams>,
-) -> AppResult<Json<EmergingBody>> {
+/// Terms whose share of texts rose in the last N days against the 4·N days
+/// before, significant after Benjamini–Hochberg (`cxm_text::topics`).
+pub(crate) async fn emerging_body(
+    state: &AppState,
+    user: &User,
+    p: &EmergingParams,
+    filter: &FilterParams,
+) -> AppResult<EmergingBody> {
     let days = p.days.unwrap_or(7);
     if !(1..=365).contains(&days) {
         return Err(AppError::validation("days", "must be between 1 and 365"));
@@ -639,35 +671,97 @@ async fn get_emerging(
     if !(1..=500).contains(&limit) {
         return Err(AppError::validation("limit", "must be between 1 and 500"));
     }
-    let ws = user.workspace_id;
-    let last = store::last_day(&state.db, ws).await?.unwrap_or_else(|| cxm_store::day_of(cxm_store::now_ms()));
-    // Terms beyond the top 2000 of a window count as absent from it.
-    let current = store::term_counts(&state.db, ws, last - days + 1, last, 2000).await?;
-    let baseline = store::term_counts(&state.db, ws, last - 5 * days + 1, last - days, 2000).await?;
-    let mut terms = emerging_terms(&baseline, &current);
-    terms.truncate(limit as usize);
-    let window =
-        |w: &TermWindow| Window { from: day_string(w.from_day), to: day_string(w.to_day), documents: w.documents };
-    Ok(Json(EmergingBody { current: window(&current), baseline: window(&baseline), terms }))
+    let r = resolve(state, user, filter).await?;
+    let last = r.to_day;
+    let current = (last - days + 1, last);
+    let baseline = (last - 5 * days + 1, last - days);
+    let opts = EmergingOptions { max_terms: limit as usize, ..EmergingOptions::default() };
+    let cmp = store::term_comparison(
+        &state.db,
+        user.workspace_id,
+        &r.filter,
+        baseline,
+        current,
+        opts.min_current_docs as i64,
+        20_000,
+    )
+    .await?;
+    let counts = |docs: i64, pick: fn(&(String, i64, i64)) -> i64| TermCounts {
+        docs: docs.max(0) as u64,
+        by_term: cmp.terms.iter().map(|t| (t.0.clone(), pick(t).max(0) as u64)).filter(|t| t.1 > 0).collect(),
+    };
+    let base_counts = counts(cmp.baseline_documents, |t| t.1);
+    let current_counts = counts(cmp.current_documents, |t| t.2);
+    let tested = topics::term_tests(&base_counts, &current_counts, &opts)
+        .map_err(|e| AppError::Internal(format!("emerging terms: {e}")))?
+        .len();
+    let terms = topics::emerging(&base_counts, &current_counts, &opts)
+        .map_err(|e| AppError::Internal(format!("emerging terms: {e}")))?
+        .into_iter()
+        .map(|t| EmergingTerm {
+            term: t.term,
+            current: t.current_docs,
+            baseline: t.baseline_docs,
+            current_share: t.current_share,
+            baseline_share: t.baseline_share,
+            lift: t.lift,
+            z: t.z,
+            p: t.p,
+            q: t.q,
+            new: t.new,
+        })
+        .collect();
+    let window = |(from, to): (i64, i64), documents| Window { from: day_string(from), to: day_string(to), documents };
+    Ok(EmergingBody {
+        current: window(current, cmp.current_documents),
+        baseline: window(baseline, cmp.baseline_documents),
+        tested,
+        alpha: opts.alpha,
+        terms,
+    })
 }
 
-// ---------------------------------------------------------------- unmatched texts
+/// Terms rising in the last N days against the 4·N days before, with their
+/// z test and Benjamini–Hochberg q (only significant rises are listed).
+#[utoipa::path(get, path = "/api/v1/text/emerging", params(EmergingParams, FilterParams), responses((status = 200, body = EmergingBody), (status = 401), (status = 422)))]
+async fn get_emerging(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(p): Query<EmergingParams>,
+    Query(filter): Query<FilterParams>,
+) -> AppResult<Json<EmergingBody>> {
+    Ok(Json(emerging_body(&state, &user, &p, &filter).await?))
+}
+
+// ---------------------------------------------------------------- unmatched texts and suggestions
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct UnmatchedParams {
     /// 1–500, default 50.
-    limit: Option<i64>,
+    pub(crate) limit: Option<i64>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct UnmatchedBody {
-    source: String,
-    source_id: i64,
-    field: String,
-    occurred_at: String,
-    lang: String,
-    keywords: Vec<String>,
-    text: String,
+    pub(crate) source: String,
+    pub(crate) source_id: i64,
+    pub(crate) field: String,
+    pub(crate) occurred_at: String,
+    pub(crate) lang: String,
+    pub(crate) keywords: Vec<String>,
+    pub(crate) text: String,
+}
+
+fn unmatched_body(u: store::UnmatchedText) -> UnmatchedBody {
+    UnmatchedBody {
+        source: u.source_kind.as_str().to_string(),
+        source_id: u.source_id,
+        field: u.field,
+        occurred_at: cxm_store::import::parse::format_rfc3339(u.occurred_at),
+        lang: u.lang,
+        keywords: u.keywords,
+        text: u.text,
+    }
 }
 
 /// Newest texts that no aspect matched (material for new taxonomy aspects).
@@ -684,19 +778,77 @@ async fn get_unmatched(
     }
     let r = resolve(&state, &user, &filter).await?;
     let list = store::unmatched_texts(&state.db, user.workspace_id, &r.filter, limit).await?;
-    Ok(Json(
-        list.into_iter()
-            .map(|u| UnmatchedBody {
-                source: u.source_kind.as_str().to_string(),
-                source_id: u.source_id,
-                field: u.field,
-                occurred_at: cxm_store::import::parse::format_rfc3339(u.occurred_at),
-                lang: u.lang,
-                keywords: u.keywords,
-                text: u.text,
-            })
-            .collect(),
-    ))
+    Ok(Json(list.into_iter().map(unmatched_body).collect()))
+}
+
+/// The newest unmatched texts the suggestions cluster.
+const SUGGESTION_TEXTS: i64 = 5000;
+/// Characters of an example text in a suggestion.
+const EXAMPLE_CHARS: usize = 200;
+
+/// At most `max` characters of `text`, with `…` when cut.
+fn clip(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text.to_string(),
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SuggestionBody {
+    /// Label terms, the shared (seed) term first: candidate terms of a new aspect.
+    pub(crate) terms: Vec<String>,
+    /// Unmatched texts in the cluster.
+    pub(crate) size: usize,
+    /// Up to three of them (each cut at 200 characters).
+    pub(crate) examples: Vec<UnmatchedBody>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SuggestionsBody {
+    /// Unmatched texts considered (the newest, at most 5000).
+    pub(crate) unmatched: usize,
+    /// Largest cluster first.
+    pub(crate) suggestions: Vec<SuggestionBody>,
+}
+
+/// Candidate new taxonomy aspects: clusters of texts no aspect matched,
+/// grouped around a shared keyword (`cxm_text::topics::suggest_aspects`).
+pub(crate) async fn suggestions_body(
+    state: &AppState,
+    user: &User,
+    filter: &FilterParams,
+) -> AppResult<SuggestionsBody> {
+    let r = resolve(state, user, filter).await?;
+    let texts = store::unmatched_texts(&state.db, user.workspace_id, &r.filter, SUGGESTION_TEXTS).await?;
+    let lists: Vec<Vec<String>> = texts.iter().map(|t| t.keywords.clone()).collect();
+    let clusters = topics::suggest_aspects(&lists, &SuggestOptions::default());
+    let mut slots: Vec<Option<store::UnmatchedText>> = texts.into_iter().map(Some).collect();
+    let suggestions = clusters
+        .into_iter()
+        .map(|c| SuggestionBody {
+            examples: c
+                .members
+                .iter()
+                .take(3)
+                .filter_map(|&i| slots.get_mut(i).and_then(Option::take))
+                .map(|u| UnmatchedBody { text: clip(&u.text, EXAMPLE_CHARS), ..unmatched_body(u) })
+                .collect(),
+            terms: c.terms,
+            size: c.size,
+        })
+        .collect();
+    Ok(SuggestionsBody { unmatched: lists.len(), suggestions })
+}
+
+/// Suggested new aspects from the texts no aspect matched.
+#[utoipa::path(get, path = "/api/v1/text/suggestions", params(FilterParams), responses((status = 200, body = SuggestionsBody), (status = 401), (status = 422)))]
+async fn get_suggestions(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(filter): Query<FilterParams>,
+) -> AppResult<Json<SuggestionsBody>> {
+    Ok(Json(suggestions_body(&state, &user, &filter).await?))
 }
 
 // ---------------------------------------------------------------- analyze
@@ -704,9 +856,9 @@ async fn get_unmatched(
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct AnalyzeRequest {
     /// The text (at most 1 MiB).
-    text: Option<String>,
+    pub(crate) text: Option<String>,
     /// auto (default), zh or en.
-    lang: Option<String>,
+    pub(crate) lang: Option<String>,
 }
 
 /// Analyses a posted text with the workspace's taxonomy, without storing it.
@@ -743,50 +895,39 @@ async fn post_analyze(State(state): State<AppState>, ApiUser(user): ApiUser, bod
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct TextStatus {
-    taxonomy_version: i64,
+    pub(crate) taxonomy_version: i64,
     /// Texts of the workspace with a stored analysis.
-    analysed: i64,
+    pub(crate) analysed: i64,
     /// Text jobs (all workspaces) waiting or running: the analysis is catching up while > 0.
-    pending_jobs: i64,
+    pub(crate) pending_jobs: i64,
     /// Text jobs that failed for good.
-    dead_jobs: i64,
+    pub(crate) dead_jobs: i64,
     /// Last day with an analysed text (YYYY-MM-DD).
-    last_day: Option<String>,
+    pub(crate) last_day: Option<String>,
 }
 
 /// How far text analysis has got.
 #[utoipa::path(get, path = "/api/v1/text/status", responses((status = 200, body = TextStatus), (status = 401)))]
 async fn get_status(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<Json<TextStatus>> {
+    Ok(Json(status_body(&state, &user).await?))
+}
+
+pub(crate) async fn status_body(state: &AppState, user: &User) -> AppResult<TextStatus> {
     let ws = user.workspace_id;
     let jobs = cxm_store::jobs::counts_of(&state.db, &[store::JOB_ANALYZE, store::JOB_REANALYZE]).await?;
     let of = |wanted: &[&str]| jobs.iter().filter(|(s, _)| wanted.contains(&s.as_str())).map(|(_, n)| n).sum();
-    Ok(Json(TextStatus {
+    Ok(TextStatus {
         taxonomy_version: store::taxonomy_version(&state.db, ws).await?,
         analysed: store::count_analyses(&state.db, ws).await?,
         pending_jobs: of(&["queued", "running"]),
         dead_jobs: of(&["dead"]),
         last_day: store::last_day(&state.db, ws).await?.map(day_string),
-    }))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn window(from_day: i64, to_day: i64, terms: &[(&str, i64)]) -> TermWindow {
-        TermWindow { from_day, to_day, documents: 0, terms: terms.iter().map(|(t, n)| (t.to_string(), *n)).collect() }
-    }
-
-    #[test]
-    fn emerging_terms_rank_by_change_against_the_baseline_rate() {
-        // Current 7 days, baseline 28 days: the baseline predicts a quarter of its count.
-        let current = window(29, 35, &[("late", 10), ("refund", 4), ("box", 3)]);
-        let baseline = window(1, 28, &[("late", 40), ("box", 4)]);
-        let got = emerging_terms(&baseline, &current);
-        let summary: Vec<(&str, f64)> = got.iter().map(|t| (t.term.as_str(), t.change)).collect();
-        assert_eq!(summary, vec![("refund", 4.0), ("box", 2.0), ("late", 0.0)]);
-        assert_eq!((got[2].current, got[2].baseline), (10, 40));
-    }
 
     #[test]
     fn taxonomy_errors_name_the_field() {

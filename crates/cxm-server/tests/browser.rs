@@ -1,12 +1,15 @@
 //! In a real headless Chromium (Debian `chromium` + `chromium-driver`): log in
-//! through the form and see the overview with a drawn chart. WebDriver is
+//! through the form, see the overview with a drawn chart, then the VoC
+//! explorer with its charts and highlighted verbatims. WebDriver is
 //! spoken directly over HTTP. With `CI` set, a missing driver is a failure.
 
 mod common;
 
 use common::*;
+use cxm_store::text::worker::{AnalyzerCache, Step, Worker};
 use serde_json::{Value, json};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 struct Driver {
@@ -114,6 +117,29 @@ impl Driver {
     }
 }
 
+/// Waits until the chart script has marked `#id` as drawn; the points drawn.
+async fn wait_rendered(d: &Driver, id: &str) -> usize {
+    let started = Instant::now();
+    let js = format!("var e = document.getElementById('{id}'); return e ? e.getAttribute('data-rendered') : null;");
+    loop {
+        if let Some(n) = d.script(&js).await.as_str() {
+            return n.parse::<usize>().unwrap();
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "#{id} was not drawn");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Pixels with any paint on the chart's canvas.
+async fn canvas_pixels(d: &Driver, id: &str) -> u64 {
+    let js = format!(
+        "var c = document.querySelector('#{id} canvas'); if (!c) return 0; \
+         var x = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0; \
+         for (var i = 3; i < x.length; i += 4) {{ if (x[i] > 0) n++; }} return n;"
+    );
+    d.script(&js).await.as_u64().unwrap()
+}
+
 #[tokio::test]
 async fn log_in_and_see_the_overview_with_a_drawn_chart() {
     let t = cxm_store::testkit::sqlite().await.unwrap();
@@ -128,35 +154,37 @@ async fn log_in_and_see_the_overview_with_a_drawn_chart() {
     d.click("#login-submit").await;
 
     // The chart script marks the container once ECharts has drawn it.
-    let started = Instant::now();
-    let rendered = loop {
-        let v = d
-            .script(
-                "var e = document.getElementById('trend-chart'); return e ? e.getAttribute('data-rendered') : null;",
-            )
-            .await;
-        if let Some(n) = v.as_str() {
-            break n.parse::<usize>().unwrap();
-        }
-        assert!(started.elapsed() < Duration::from_secs(20), "the chart was not drawn");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
+    let rendered = wait_rendered(&d, "trend-chart").await;
     assert!(rendered >= 10, "weekly points drawn: {rendered}");
-    let painted = d
-        .script(
-            "var c = document.querySelector('#trend-chart canvas'); if (!c) return 0; \
-             var x = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, n = 0; \
-             for (var i = 3; i < x.length; i += 4) { if (x[i] > 0) n++; } return n;",
-        )
-        .await
-        .as_u64()
-        .unwrap();
+    let painted = canvas_pixels(&d, "trend-chart").await;
     assert!(painted > 2000, "the canvas has drawn pixels: {painted}");
     let rows = d.script("return document.querySelectorAll('#touchpoints tbody tr').length;").await.as_u64().unwrap();
     assert_eq!(rows, 15);
     let nps = d.script("return document.querySelector('#kpi-nps .value').textContent;").await;
     assert!(nps.as_str().unwrap().trim().parse::<f64>().is_ok(), "{nps}");
     let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("overview.png");
+    d.screenshot(&shot).await;
+    assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
+
+    // The VoC explorer over the demo's open answers, analysed from the job queue.
+    let worker = Worker::new(t.db.clone(), Arc::new(AnalyzerCache::new())).with_threads(2);
+    while worker.step(None).await.unwrap() != Step::Idle {}
+    d.click("nav a[href='/app/voc']").await;
+    let aspects = wait_rendered(&d, "aspect-chart").await;
+    let rows = d.script("return document.querySelectorAll('#aspects tbody tr').length;").await.as_u64().unwrap();
+    assert_eq!(aspects as u64, rows);
+    assert!(rows >= 8, "the demo's texts touch most default aspects: {rows}");
+    assert!(canvas_pixels(&d, "aspect-chart").await > 2000);
+    let cells = d.script("return document.querySelectorAll('#matrix td a').length;").await.as_u64().unwrap();
+    assert!(cells >= 15, "aspect x touchpoint cells: {cells}");
+    // Drill down into the most mentioned aspect: its weekly trend and the verbatims.
+    d.click("#aspects tbody tr:first-child th a").await;
+    let weeks = wait_rendered(&d, "trend-chart").await;
+    assert!(weeks >= 8, "weekly points: {weeks}");
+    assert!(canvas_pixels(&d, "trend-chart").await > 2000);
+    let marks = d.script("return document.querySelectorAll('.verbatim mark').length;").await.as_u64().unwrap();
+    assert!(marks >= 10, "each verbatim highlights its evidence: {marks}");
+    let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("voc.png");
     d.screenshot(&shot).await;
     assert!(std::fs::metadata(&shot).unwrap().len() > 10_000);
     d.call("DELETE", "", Value::Null).await;

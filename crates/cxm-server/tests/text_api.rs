@@ -270,14 +270,23 @@ async fn explorer_endpoints_report_hand_counted_figures() {
             (Some("2026-02-24"), Some("2026-03-03"))
         );
         assert_eq!((b["current"]["documents"].as_i64(), b["baseline"]["documents"].as_i64()), (Some(19), Some(24)));
-        let top = &b["terms"][0];
-        // parcel: 16 texts now, none before; courier: 16 now, 24 before → 16 − 24·2/8 = 10.
+        // Tested: parcel and courier (16 current texts each; 贵 is in 3 < 5). Only parcel
+        // rose: 16/19 now against 0/24 before. Pooled z written out here.
+        assert_eq!(b["tested"].as_u64(), Some(2), "{b}");
+        let terms = b["terms"].as_array().unwrap();
+        assert_eq!(terms.len(), 1, "courier fell from 24/24 to 16/19 and is not listed: {b}");
+        let parcel = &terms[0];
         assert_eq!(
-            (top["term"].as_str(), top["current"].as_i64(), top["baseline"].as_i64()),
-            (Some("parcel"), Some(16), Some(0))
+            (parcel["term"].as_str(), parcel["current"].as_u64(), parcel["baseline"].as_u64(), parcel["new"].as_bool()),
+            (Some("parcel"), Some(16), Some(0), Some(true))
         );
-        let courier = b["terms"].as_array().unwrap().iter().find(|t| t["term"] == "courier").unwrap();
-        assert!((courier["change"].as_f64().unwrap() - 10.0).abs() < 1e-9, "{courier}");
+        let pooled: f64 = 16.0 / 43.0;
+        let z = (16.0 / 19.0) / (pooled * (1.0 - pooled) * (1.0 / 19.0 + 1.0 / 24.0)).sqrt();
+        assert!((parcel["z"].as_f64().unwrap() - z).abs() < 1e-9, "z {z}: {parcel}");
+        assert!(parcel["q"].as_f64().unwrap() < 1e-4 && parcel["q"].as_f64().unwrap() >= parcel["p"].as_f64().unwrap());
+        // The filters narrow the texts compared: without a touchpoint only the 3 price texts remain.
+        let (status, b) = get(&c, &format!("{base}/emerging?days=2&touchpoint=none"), &key).await;
+        assert_eq!((status, b["current"]["documents"].as_i64(), b["tested"].as_u64()), (200, Some(3), Some(0)), "{b}");
         assert_eq!(get(&c, &format!("{base}/emerging?days=0"), &key).await.0, 422);
 
         let (status, b) = get(&c, &format!("{base}/status"), &key).await;
@@ -300,6 +309,7 @@ async fn explorer_endpoints_report_hand_counted_figures() {
             "verbatims?aspect=delivery",
             "emerging",
             "unmatched",
+            "suggestions",
             "status",
         ] {
             let r = c.get(format!("{base}/{path}")).send().await.unwrap();
@@ -422,9 +432,18 @@ async fn analyze_and_taxonomy_endpoints_validate_and_need_csrf_with_cookies() {
 
         // Every route is in the OpenAPI document.
         let doc: Value = c.get(format!("{}/api/v1/openapi.json", s.base)).send().await.unwrap().json().await.unwrap();
-        for path in
-            ["taxonomy", "aspects", "trend", "matrix", "verbatims", "emerging", "unmatched", "analyze", "status"]
-        {
+        for path in [
+            "taxonomy",
+            "aspects",
+            "trend",
+            "matrix",
+            "verbatims",
+            "emerging",
+            "unmatched",
+            "suggestions",
+            "analyze",
+            "status",
+        ] {
             assert!(doc["paths"].get(format!("/api/v1/text/{path}")).is_some(), "{path} missing from OpenAPI");
         }
         assert!(doc["paths"]["/api/v1/text/taxonomy"].get("put").is_some());

@@ -326,20 +326,26 @@ async fn explorer_queries_match_hand_counts() {
         let (total, list) = text::verbatims(db, ws, &q).await.unwrap();
         assert_eq!((total, list[0].text.as_str()), (1, "送货很快"));
 
-        // Keyword document counts per window (a repeated keyword counts once per text).
-        let first = text::term_counts(db, ws, D, D + 7, 100).await.unwrap();
-        assert_eq!(first.documents, 2);
+        // Keyword document counts in two windows (a repeated keyword counts once per text);
+        // only terms present in the current window, with exact baseline counts.
+        let all = TextFilter::default();
+        let cmp = text::term_comparison(db, ws, &all, (D, D + 7), (D + 8, D + 20), 1, 100).await.unwrap();
+        assert_eq!((cmp.baseline_documents, cmp.current_documents), (2, 3));
         assert_eq!(
-            first.terms.iter().cloned().collect::<BTreeMap<_, _>>(),
-            BTreeMap::from([("box".into(), 1), ("late".into(), 2)])
+            cmp.terms.iter().map(|(t, b, c)| (t.clone(), (*b, *c))).collect::<BTreeMap<_, _>>(),
+            BTreeMap::from([
+                ("late".into(), (2, 1)),
+                ("refund".into(), (0, 1)),
+                ("快".into(), (0, 1)),
+                ("贵".into(), (0, 1))
+            ])
         );
-        assert_eq!(first.terms[0], ("late".to_string(), 2), "most frequent first");
-        let second = text::term_counts(db, ws, D + 8, D + 20, 100).await.unwrap();
-        assert_eq!(second.documents, 3);
-        assert_eq!(
-            second.terms.into_iter().collect::<BTreeMap<_, _>>(),
-            BTreeMap::from([("late".into(), 1), ("refund".into(), 1), ("快".into(), 1), ("贵".into(), 1)])
-        );
+        let cmp = text::term_comparison(db, ws, &all, (D + 8, D + 20), (D, D + 7), 2, 100).await.unwrap();
+        assert_eq!(cmp.terms, vec![("late".to_string(), 1, 2)], "min_current drops rarer terms");
+        let only_delivery = TextFilter { touchpoint_id: Some(delivery_tp), ..TextFilter::default() };
+        let cmp = text::term_comparison(db, ws, &only_delivery, (D, D + 7), (D + 8, D + 20), 1, 100).await.unwrap();
+        assert_eq!(cmp.current_documents, 1, "the filter narrows the documents too");
+        assert!(cmp.terms.iter().all(|(_, _, c)| *c <= 1));
 
         let unmatched = text::unmatched_texts(db, ws, &TextFilter::default(), 10).await.unwrap();
         assert_eq!(unmatched.len(), 1);

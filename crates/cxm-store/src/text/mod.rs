@@ -814,40 +814,72 @@ pub async fn verbatims(db: &Db, workspace_id: i64, q: &VerbatimQuery) -> Result<
     Ok((total, out))
 }
 
-/// Document counts of keywords in a window of days.
+/// Keyword document counts in a baseline and a current window of days, for
+/// emerging-topic tests.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TermWindow {
-    pub from_day: i64,
-    pub to_day: i64,
-    /// Texts analysed in the window.
-    pub documents: i64,
-    /// (term, texts containing it), most frequent first, at most `limit`.
-    pub terms: Vec<(String, i64)>,
+pub struct TermComparison {
+    /// Texts analysed in each window under the filter.
+    pub baseline_documents: i64,
+    pub current_documents: i64,
+    /// (term, baseline texts, current texts) for the terms in at least
+    /// `min_current` current texts, most frequent in the current window first.
+    pub terms: Vec<(String, i64, i64)>,
 }
 
-pub async fn term_counts(db: &Db, workspace_id: i64, from_day: i64, to_day: i64, limit: i64) -> Result<TermWindow> {
-    let documents: i64 =
-        sqlx::query("SELECT COUNT(*) FROM text_analyses WHERE workspace_id = $1 AND day >= $2 AND day <= $3")
-            .bind(workspace_id)
-            .bind(from_day)
-            .bind(to_day)
-            .fetch_one(&db.pool)
-            .await?
-            .get(0);
-    let terms = sqlx::query(
-        "SELECT term, COUNT(*) AS documents FROM text_terms WHERE workspace_id = $1 AND day >= $2 AND day <= $3 \
-         GROUP BY term ORDER BY documents DESC, term LIMIT $4",
-    )
-    .bind(workspace_id)
-    .bind(from_day)
-    .bind(to_day)
-    .bind(limit.max(0))
-    .fetch_all(&db.pool)
-    .await?
-    .into_iter()
-    .map(|r| (r.get::<String, _>(0), r.get::<i64, _>(1)))
-    .collect();
-    Ok(TermWindow { from_day, to_day, documents, terms })
+/// Counts keywords (one per text) in `baseline` and `current` (inclusive
+/// day ranges) under the filter's touchpoint, channel, source and language
+/// (its days are ignored). The baseline counts are exact for every returned
+/// term, so a test never mistakes a term cut from a top-N list for a new one.
+pub async fn term_comparison(
+    db: &Db,
+    workspace_id: i64,
+    filter: &TextFilter,
+    baseline: (i64, i64),
+    current: (i64, i64),
+    min_current: i64,
+    limit: i64,
+) -> Result<TermComparison> {
+    let filter = TextFilter { from_day: None, to_day: None, ..filter.clone() };
+    let in_window = |sql: &mut Sql, col: &str, (from, to): (i64, i64)| {
+        let f = sql.param(Bind::Int(from));
+        let t = sql.param(Bind::Int(to));
+        format!("{col} >= {f} AND {col} <= {t}")
+    };
+    let mut sql = Sql::new("");
+    let cur = in_window(&mut sql, "a.day", current);
+    let base = in_window(&mut sql, "a.day", baseline);
+    let ws = sql.param(Bind::Int(workspace_id));
+    sql.push(&format!(
+        "SELECT COUNT(CASE WHEN {cur} THEN 1 END), COUNT(CASE WHEN {base} THEN 1 END) \
+         FROM text_analyses a WHERE a.workspace_id = {ws}"
+    ));
+    sql.filter("a", &filter);
+    let rows = sql.fetch_all(db).await?;
+    let (current_documents, baseline_documents) = rows.first().map(|r| (r.get(0), r.get(1))).unwrap_or((0, 0));
+
+    let mut sql = Sql::new("");
+    let cur = in_window(&mut sql, "t.day", current);
+    let base = in_window(&mut sql, "t.day", baseline);
+    let ws = sql.param(Bind::Int(workspace_id));
+    let either = {
+        let b = in_window(&mut sql, "t.day", baseline);
+        let c = in_window(&mut sql, "t.day", current);
+        format!("(({b}) OR ({c}))")
+    };
+    sql.push(&format!(
+        "SELECT t.term, COUNT(CASE WHEN {base} THEN 1 END) AS b, COUNT(CASE WHEN {cur} THEN 1 END) AS c \
+         FROM text_terms t JOIN text_analyses a ON a.id = t.analysis_id \
+         WHERE t.workspace_id = {ws} AND {either}"
+    ));
+    sql.filter("a", &filter);
+    let cur_again = in_window(&mut sql, "t.day", current);
+    let min = sql.param(Bind::Int(min_current.max(1)));
+    let limit = sql.param(Bind::Int(limit.clamp(0, 100_000)));
+    sql.push(&format!(
+        " GROUP BY t.term HAVING COUNT(CASE WHEN {cur_again} THEN 1 END) >= {min} ORDER BY c DESC, t.term LIMIT {limit}"
+    ));
+    let terms = sql.fetch_all(db).await?.iter().map(|r| (r.get(0), r.get(1), r.get(2))).collect();
+    Ok(TermComparison { baseline_documents, current_documents, terms })
 }
 
 /// A text no aspect of the taxonomy matched (material for new aspects).
