@@ -65,8 +65,9 @@ pub struct Overview {
     pub trend: Vec<TrendPoint>,
 }
 
-fn day_string(day: i64) -> String {
-    cxm_store::import::parse::format_rfc3339(day * 86_400_000)[..10].to_string()
+/// A day number as YYYY-MM-DD.
+pub(crate) fn day_string(day: i64) -> String {
+    cxm_store::import::parse::format_rfc3339(day * 86_400_000).chars().take(10).collect()
 }
 
 fn nps_estimate(m: &Moments) -> Option<stats::NpsSummary> {

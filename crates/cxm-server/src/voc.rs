@@ -79,9 +79,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 /// Day number → `YYYY-MM-DD`.
-fn day_string(day: i64) -> String {
-    cxm_store::import::parse::format_rfc3339(day * 86_400_000).chars().take(10).collect()
-}
+use crate::overview::day_string;
 
 fn parse_day(field: &str, value: &str) -> AppResult<i64> {
     cxm_store::import::parse::parse_time(value)
