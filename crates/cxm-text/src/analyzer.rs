@@ -5,7 +5,7 @@ use crate::segment::Segmenter;
 use crate::sentiment::{self, NEUTRAL_BAND};
 use crate::taxonomy::Taxonomy;
 use crate::types::*;
-use crate::{TextError, flags, keywords, lang, normalize, sentence};
+use crate::{TextError, cues, flags, keywords, lang, normalize, sentence};
 use std::ops::Range;
 
 /// Texts above this size are rejected (1 MiB); analysis time grows linearly
@@ -126,8 +126,9 @@ impl TextAnalyzer {
     /// One mention per aspect. Its polarity is the opinion of the clause that
     /// names it; a clause with no opinion of its own (e.g. "等了一个小时" after
     /// "上菜太慢了") takes the nearest opinion in its sentence, the previous
-    /// clause first; none there, and the mention is neutral. The evidence span
-    /// is the clause whose opinion counted.
+    /// clause first; none there, and the mention is neutral. An aspect named
+    /// more than once takes its strongest opinion. The evidence span is the
+    /// clause whose opinion counted.
     fn aspects(&self, texts: &Texts<'_>, sentence_ranges: &[Range<usize>], scorer: &mut Scorer) -> Vec<AspectMention> {
         let matches = self.matcher.find(texts.norm);
         if matches.is_empty() {
@@ -139,12 +140,15 @@ impl TextAnalyzer {
             *opinions[ci].get_or_insert_with(|| {
                 let r = &clauses[ci];
                 let sentence = sentence_ranges.iter().find(|s| s.start <= r.start && r.start < s.end);
-                let question = sentence.is_some_and(|s| is_question(texts.norm_slice(s)));
-                scorer.opinion(texts.norm_slice(r), question)
+                // The clause that asks, or every clause of a 请问 request; "冰箱不制冷了，
+                // 上门收费吗？" states a fault before it asks.
+                let question =
+                    is_question(texts.norm_slice(r)) || sentence.is_some_and(|s| is_request(texts.norm_slice(s)));
+                scorer.aspect_opinion(texts.norm_slice(r), question)
             })
         };
-        // (aspect index, sum of scores, count, evidence clause, its |score|, term)
-        let mut found: Vec<(usize, f32, u32, usize, f32, String)> = Vec::new();
+        // (aspect index, evidence clause, its score, term)
+        let mut found: Vec<(usize, usize, f32, String)> = Vec::new();
         for m in matches {
             let Some(ci) = clauses.iter().position(|c| c.start <= m.start && m.start < c.end) else { continue };
             let sentence = sentence_ranges.iter().find(|s| s.start <= m.start && m.start < s.end);
@@ -165,21 +169,18 @@ impl TextAnalyzer {
             }
             let (evidence, score) =
                 candidates.into_iter().find_map(|k| opinion(k, scorer).map(|s| (k, s))).unwrap_or((ci, 0.0));
+            // Several mentions of one aspect: the strongest opinion stands (an
+            // average lets a lukewarm or factual mention water down the verdict).
             match found.iter_mut().find(|f| f.0 == m.aspect) {
-                Some(f) => {
-                    f.1 += score;
-                    f.2 += 1;
-                    if score.abs() > f.4 {
-                        (f.3, f.4, f.5) = (evidence, score.abs(), m.term.clone());
-                    }
-                }
-                None => found.push((m.aspect, score, 1, evidence, score.abs(), m.term.clone())),
+                Some(f) if score.abs() > f.2.abs() => (f.1, f.2, f.3) = (evidence, score, m.term.clone()),
+                Some(_) => {}
+                None => found.push((m.aspect, evidence, score, m.term.clone())),
             }
         }
         found
             .into_iter()
-            .map(|(ai, sum, n, clause, _, term)| {
-                let score = (sum / n as f32).clamp(-1.0, 1.0);
+            .map(|(ai, clause, score, term)| {
+                let score = score.clamp(-1.0, 1.0);
                 AspectMention {
                     aspect: self.taxonomy.aspects[ai].key.clone(),
                     polarity: sentiment::label(score),
@@ -208,7 +209,19 @@ const CONTRAST_TAIL_WEIGHT: f32 = 0.6;
 
 /// In a clause with a sentiment word, the rules' share of its opinion: the
 /// model was trained on whole reviews and reads a few words less surely.
-const RULES_IN_CLAUSE: f32 = 0.3;
+const RULES_IN_CLAUSE: f32 = 0.7;
+
+/// The rules' share in the opinion of a contrast tail (text scores; tuned on the review corpora).
+const TAIL_RULES: f32 = 0.3;
+
+/// A stated complaint or praise fact moves a clause's opinion this far.
+const CUE_WEIGHT: f32 = 0.6;
+
+/// A rule score this strong outweighs a lukewarm word.
+const STRONG_RULES: f32 = 0.8;
+
+/// A question is neutral unless its rule score is at least this negative.
+const QUESTION_RULES: f32 = 1.5;
 
 impl Scorer {
     fn score(&mut self, norm: &str) -> (Sentiment, sentiment::Evidence) {
@@ -219,7 +232,7 @@ impl Scorer {
         let whole = sentiment::from_probability(sentiment::probability(&e, self.lang));
         // SPEC §5: after 但是 / but the later clause dominates. A bag of
         // n-grams cannot see that, so the tail's own opinion is weighed in.
-        let tail = sentence::contrast_tail(norm).and_then(|tail| self.opinion(tail, false));
+        let tail = sentence::contrast_tail(norm).and_then(|tail| self.tail_opinion(tail));
         match tail {
             Some(t) => {
                 let w = CONTRAST_TAIL_WEIGHT;
@@ -230,13 +243,46 @@ impl Scorer {
         }
     }
 
-    /// The clause's opinion, if it holds one: a sentiment word (the rules hit)
-    /// or a confident model; a question with no sentiment word holds none.
-    fn opinion(&mut self, clause: &str, question: bool) -> Option<f32> {
-        let (s, e) = self.score(sentence::strip_connective(clause));
+    /// The opinion of the text after a contrast, for text and sentence
+    /// scores: a sentiment word (the rules hit) or a confident model.
+    fn tail_opinion(&mut self, tail: &str) -> Option<f32> {
+        let (s, e) = self.score(sentence::strip_connective(tail));
         if e.rule_hits > 0 {
-            let blended = RULES_IN_CLAUSE * sentiment::squash(e.rules) + (1.0 - RULES_IN_CLAUSE) * s.score;
+            let blended = TAIL_RULES * sentiment::squash(e.rules) + (1.0 - TAIL_RULES) * s.score;
             return (blended.abs() >= NEUTRAL_BAND).then_some(blended);
+        }
+        (s.score.abs() >= MODEL_ONLY_OPINION).then_some(s.score)
+    }
+
+    /// An aspect clause's opinion, if it holds one: a sentiment word (the rules
+    /// hit), a stated complaint or praise fact ([`cues`]), or a confident
+    /// model. Questions and lukewarm verdicts hold a neutral one (0), so no
+    /// neighbour's opinion is borrowed for them.
+    fn aspect_opinion(&mut self, clause: &str, question: bool) -> Option<f32> {
+        let body = sentence::strip_connective(clause);
+        let c = cues::read(body);
+        let (s, e) = self.score(body);
+        // A question asks rather than judges ("请问有最低消费吗？", "what's the
+        // fee?"), unless its words are strongly negative (indignation).
+        if question && e.rules > -QUESTION_RULES {
+            return Some(0.0);
+        }
+        // 一般, 还行, ok, fine: a verdict, but neither praise nor complaint.
+        if c.lukewarm && c.problem == 0 && e.rules.abs() < STRONG_RULES {
+            return Some(0.0);
+        }
+        let blended = RULES_IN_CLAUSE * sentiment::squash(e.rules) + (1.0 - RULES_IN_CLAUSE) * s.score;
+        let cue = CUE_WEIGHT * c.sign();
+        if cue != 0.0 {
+            // A stated fact decides the direction: in "fixed my roaming problem"
+            // or "got a full refund after I cancelled" the negative words name
+            // what was put right; in "accepted my code, then charged me" the
+            // praise word is not the verdict.
+            let agrees = e.rule_hits > 0 && blended.signum() == cue.signum();
+            return Some(if agrees { blended.clamp(-1.0, 1.0) } else { cue });
+        }
+        if e.rule_hits > 0 {
+            return (blended.abs() >= NEUTRAL_BAND).then_some(blended.clamp(-1.0, 1.0));
         }
         (!question && s.score.abs() >= MODEL_ONLY_OPINION).then_some(s.score)
     }
@@ -246,7 +292,13 @@ impl Scorer {
 /// question word.
 fn is_question(sentence: &str) -> bool {
     let t = sentence.trim_end_matches(|c: char| c.is_whitespace() || c == '!' || c == '~');
-    t.ends_with('?') || t.ends_with('吗') || t.starts_with("请问") || t.starts_with("想问")
+    t.ends_with('?') || t.ends_with('？') || t.ends_with('吗') || t.ends_with('呢') || is_request(t)
+}
+
+/// A polite request for information (请问 …, 想问 …): every clause of it asks.
+fn is_request(sentence: &str) -> bool {
+    let t = sentence.trim_start();
+    t.starts_with("请问") || t.starts_with("想问") || t.starts_with("想咨询")
 }
 
 /// Whether the text has anything to score: a letter, digit or symbol (emoji).

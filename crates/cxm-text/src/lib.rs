@@ -12,6 +12,7 @@
 pub mod analyzer;
 pub mod aspects;
 pub mod corpus;
+pub mod cues;
 pub mod eval;
 pub mod features;
 pub mod flags;

@@ -76,6 +76,64 @@ fn questions_about_an_aspect_are_neutral() {
     assert_eq!(aspect(&a, "returns_refunds"), Some(Neu), "{:?}", a.aspects);
 }
 
+/// Aspect polarity cases: (text, aspect, expected polarity).
+fn check_aspects(cases: &[(&str, &str, Polarity)]) {
+    let mut wrong = Vec::new();
+    for (text, key, want) in cases {
+        let a = analyze(text);
+        let got = aspect(&a, key);
+        if got != Some(*want) {
+            wrong.push(format!("{text} / {key}: want {want:?}, got {got:?} {:?}", a.aspects));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn stated_problems_without_sentiment_words_are_negative() {
+    check_aspects(&[
+        ("这个月的话费扣了两次", "billing", Neg),
+        ("在营业厅排队排了一个多小时", "wait_time", Neg),
+        ("退款到现在还没到账", "returns_refunds", Neg),
+        ("They charged me twice for one ticket.", "billing", Neg),
+        ("Waited 50 minutes on hold before anyone picked up.", "wait_time", Neg),
+        ("The annual fee went up again without telling me.", "billing", Neg),
+    ]);
+}
+
+#[test]
+fn stated_fixes_and_speed_are_positive() {
+    check_aspects(&[
+        ("洗衣机漏水，师傅上门一小时就修好了", "problem_resolution", Pos),
+        ("申请退货后第三天就退回来了", "returns_refunds", Pos),
+        ("The agent fixed my login problem in one call.", "problem_resolution", Pos),
+        ("Sent the kettle back and got a full refund within 3 days.", "returns_refunds", Pos),
+    ]);
+}
+
+#[test]
+fn lukewarm_verdicts_and_questions_are_neutral() {
+    check_aspects(&[
+        ("环境还行，没什么特别的", "environment", Neu),
+        ("The price is ok, nothing special.", "price", Neu),
+        ("请问现在办宽带有没有便宜点的套餐？", "price", Neu),
+        ("What is the fee for a paper bill?", "billing", Neu),
+    ]);
+}
+
+#[test]
+fn a_fault_before_a_question_keeps_its_polarity() {
+    check_aspects(&[("空调不制冷了，上门维修要收费吗？", "product_quality", Neg)]);
+}
+
+#[test]
+fn promises_and_partial_remedies_are_not_praise() {
+    check_aspects(&[
+        ("客服说三天内退款，到现在一个星期了还没到账", "returns_refunds", Neg),
+        ("退货只退了一半的钱", "returns_refunds", Neg),
+    ]);
+}
+
 #[test]
 fn urgency_and_churn_flags_with_reasons() {
     let a = analyze("再不处理我就打12315投诉到消协，还要找媒体曝光！");
