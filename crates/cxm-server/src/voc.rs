@@ -35,6 +35,7 @@ use std::collections::HashMap;
         get_emerging,
         get_unmatched,
         get_suggestions,
+        get_flagged,
         post_analyze,
         get_status
     ),
@@ -58,6 +59,9 @@ use std::collections::HashMap;
         UnmatchedBody,
         SuggestionBody,
         SuggestionsBody,
+        FlagReasonBody,
+        FlaggedBody,
+        FlaggedListBody,
         AnalyzeRequest,
         TextStatus
     ))
@@ -74,6 +78,7 @@ pub fn routes() -> Router<AppState> {
         .route("/text/emerging", get(get_emerging))
         .route("/text/unmatched", get(get_unmatched))
         .route("/text/suggestions", get(get_suggestions))
+        .route("/text/flagged", get(get_flagged))
         .route("/text/analyze", post(post_analyze))
         .route("/text/status", get(get_status))
 }
@@ -847,6 +852,124 @@ async fn get_suggestions(
     Query(filter): Query<FilterParams>,
 ) -> AppResult<Json<SuggestionsBody>> {
     Ok(Json(suggestions_body(&state, &user, &filter).await?))
+}
+
+// ---------------------------------------------------------------- urgency and churn flags
+
+#[derive(Deserialize, utoipa::IntoParams, Default)]
+pub struct FlaggedParams {
+    /// `urgency` (regulator/media/legal/safety/complaint threats) or `churn` (cancel, switch, never again).
+    pub(crate) kind: Option<String>,
+    /// 1–200, default 20.
+    pub(crate) limit: Option<i64>,
+    pub(crate) offset: Option<i64>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FlagReasonBody {
+    /// e.g. regulator, media, legal, safety, complaint, cancel, close_account, switch, never_again.
+    pub(crate) kind: String,
+    /// `char` offsets [start, end) into `text` of the trigger words.
+    pub(crate) start: usize,
+    pub(crate) end: usize,
+    pub(crate) span: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FlaggedBody {
+    pub(crate) source: String,
+    pub(crate) source_id: i64,
+    pub(crate) field: String,
+    pub(crate) touchpoint: Option<String>,
+    pub(crate) channel: Option<String>,
+    pub(crate) occurred_at: String,
+    pub(crate) lang: String,
+    pub(crate) sentiment: String,
+    pub(crate) text: String,
+    pub(crate) reasons: Vec<FlagReasonBody>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FlaggedListBody {
+    pub(crate) kind: String,
+    /// Texts under the filters, and how many raised each flag.
+    pub(crate) texts: i64,
+    pub(crate) urgency: i64,
+    pub(crate) churn: i64,
+    /// Texts with this flag (for paging).
+    pub(crate) total: i64,
+    pub(crate) limit: i64,
+    pub(crate) offset: i64,
+    pub(crate) items: Vec<FlaggedBody>,
+}
+
+/// Texts that raised the urgency or churn flag, newest first, with the reasons.
+pub(crate) async fn flagged_body(
+    state: &AppState,
+    user: &User,
+    p: &FlaggedParams,
+    filter: &FilterParams,
+) -> AppResult<FlaggedListBody> {
+    let kind = match p.kind.as_deref() {
+        None | Some("") => store::FlagKind::Urgency,
+        Some(k) => store::FlagKind::parse(k)
+            .ok_or_else(|| AppError::validation("kind", format!("'{k}' is not urgency or churn")))?,
+    };
+    let limit = p.limit.unwrap_or(20);
+    if !(1..=200).contains(&limit) {
+        return Err(AppError::validation("limit", "must be between 1 and 200"));
+    }
+    let offset = p.offset.unwrap_or(0);
+    if !(0..=1_000_000).contains(&offset) {
+        return Err(AppError::validation("offset", "must be between 0 and 1000000"));
+    }
+    let r = resolve(state, user, filter).await?;
+    let counts = store::flag_counts(&state.db, user.workspace_id, &r.filter).await?;
+    let (total, list) = store::flagged_texts(&state.db, user.workspace_id, &r.filter, kind, limit, offset).await?;
+    let items = list
+        .into_iter()
+        .map(|f| FlaggedBody {
+            source: f.source_kind.as_str().to_string(),
+            source_id: f.source_id,
+            field: f.field,
+            touchpoint: r.touchpoint_key(f.touchpoint_id),
+            channel: f.channel,
+            occurred_at: cxm_store::import::parse::format_rfc3339(f.occurred_at),
+            lang: f.lang,
+            sentiment: f.sentiment.label.as_str().to_string(),
+            text: f.text,
+            reasons: f
+                .reasons
+                .into_iter()
+                .map(|x| FlagReasonBody { kind: x.kind, start: x.span.start, end: x.span.end, span: x.span.text })
+                .collect(),
+        })
+        .collect();
+    Ok(FlaggedListBody {
+        kind: match kind {
+            store::FlagKind::Urgency => "urgency".into(),
+            store::FlagKind::Churn => "churn".into(),
+        },
+        texts: counts.texts,
+        urgency: counts.urgency,
+        churn: counts.churn,
+        total,
+        limit,
+        offset,
+        items,
+    })
+}
+
+/// Urgent (regulator, media, legal, safety) or churn-risk texts with the
+/// words that raised the flag — the signals the rules engine acts on.
+#[utoipa::path(get, path = "/api/v1/text/flagged", params(FlaggedParams, FilterParams), responses((status = 200, body = FlaggedListBody), (status = 401), (status = 422)))]
+async fn get_flagged(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Query(p): Query<FlaggedParams>,
+    Query(filter): Query<FilterParams>,
+) -> AppResult<Json<FlaggedListBody>> {
+    Ok(Json(flagged_body(&state, &user, &p, &filter).await?))
 }
 
 // ---------------------------------------------------------------- analyze

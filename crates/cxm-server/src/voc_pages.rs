@@ -10,7 +10,7 @@ use crate::auth::WebUser;
 use crate::error::{AppError, AppResult};
 use crate::i18n::{Locale, t};
 use crate::pages::{check_csrf, render, session_context, user_locale};
-use crate::voc::{self, EmergingParams, FilterParams, TrendParams, VerbatimParams};
+use crate::voc::{self, EmergingParams, FilterParams, FlaggedParams, TrendParams, VerbatimParams};
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::StatusCode;
@@ -44,6 +44,8 @@ struct ExplorerQuery {
 
 /// Verbatims per page.
 const PAGE: i64 = 20;
+/// Newest flagged texts shown per flag.
+const FLAGGED_SHOWN: i64 = 5;
 /// Characters of a verbatim shown on the page (the rest is elided).
 const SHOWN_CHARS: usize = 600;
 
@@ -291,6 +293,31 @@ async fn explorer_page(
         };
     }
 
+    let mut flags = Vec::new();
+    for kind in ["urgency", "churn"] {
+        let params = FlaggedParams { kind: Some(kind.into()), limit: Some(FLAGGED_SHOWN), offset: None };
+        let list = voc::flagged_body(&state, user, &params, &filter).await?;
+        let items: Vec<minijinja::Value> = list
+            .items
+            .iter()
+            .map(|f| {
+                let spans: Vec<(usize, usize, &str)> = f.reasons.iter().map(|r| (r.start, r.end, "flag")).collect();
+                let mut kinds: Vec<String> = f.reasons.iter().map(|r| r.kind.clone()).collect();
+                kinds.sort_unstable();
+                kinds.dedup();
+                minijinja::context! {
+                    segments => serde_value(&highlight(&f.text, &spans, SHOWN_CHARS)),
+                    occurred_at => f.occurred_at.get(..10).unwrap_or(&f.occurred_at),
+                    touchpoint => f.touchpoint.as_deref().and_then(|k| tp_name.get(k).copied()),
+                    kinds => kinds,
+                    lang => &f.lang,
+                }
+            })
+            .collect();
+        flags.push(minijinja::context! {
+            kind => kind, total => list.total, texts => list.texts, items => items,
+        });
+    }
     let emerging = voc::emerging_body(&state, user, &EmergingParams::default(), &filter).await?;
     let suggestions = voc::suggestions_body(&state, user, &filter).await?;
     let status = voc::status_body(&state, user).await?;
@@ -319,6 +346,7 @@ async fn explorer_page(
             selected => selected,
             emerging => serde_value(&emerging),
             suggestions => serde_value(&suggestions),
+            flags => flags,
             can_edit => can_edit(user),
             ..session_context(&session, locale, "voc")
         },

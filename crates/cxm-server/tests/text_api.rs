@@ -310,6 +310,7 @@ async fn explorer_endpoints_report_hand_counted_figures() {
             "emerging",
             "unmatched",
             "suggestions",
+            "flagged",
             "status",
         ] {
             let r = c.get(format!("{base}/{path}")).send().await.unwrap();

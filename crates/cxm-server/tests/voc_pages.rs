@@ -17,6 +17,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("The delivery was late and the courier was rude.", "delivery", "2026-03-04"),
     ("价格太贵了，不值这个价", "", "2026-03-05"),
     ("店员态度很好，很耐心", "store_visit", "2026-03-05"),
+    ("再不处理我就打12315", "call_centre", "2026-03-06"),
+    ("I am closing my account and switching to another bank.", "call_centre", "2026-03-06"),
 ];
 
 async fn seed(t: &testkit::TestDb, s: &TestServer, key: &str) {
@@ -95,8 +97,9 @@ async fn explorer_page_shows_what_the_api_reports_with_escaped_highlighted_verba
             .unwrap();
         let total = api["total"].as_u64().unwrap();
         assert!(total >= 1, "{api}");
-        assert_eq!(html.matches("<li class=\"verbatim\">").count() as u64, total);
-        assert_eq!(html.matches("<mark class=\"negative\"").count() as u64, total, "one negative mark per text");
+        let section = html.split("id=\"verbatims\"").nth(1).unwrap().split("</section>").next().unwrap();
+        assert_eq!(section.matches("<li class=\"verbatim\">").count() as u64, total);
+        assert_eq!(section.matches("<mark class=\"negative\"").count() as u64, total, "one negative mark per text");
         for item in api["items"].as_array().unwrap() {
             let span = item["evidence"][0]["span"].as_str().unwrap();
             let escaped = span
@@ -113,6 +116,34 @@ async fn explorer_page_shows_what_the_api_reports_with_escaped_highlighted_verba
         let weeks = json_block(&html, "trend-data");
         let mentions: u64 = weeks.as_array().unwrap().iter().map(|w| w["n"].as_u64().unwrap()).sum();
         assert_eq!(mentions, 3, "weekly mentions add up to the aspect's: {weeks}");
+
+        // Urgent and churn-risk texts, with the trigger words marked.
+        for (kind, trigger) in [("urgency", "12315"), ("churn", "closing my account")] {
+            let api: Value = c
+                .get(format!("{}/api/v1/text/flagged?{period}&kind={kind}", s.base))
+                .bearer_auth(&key)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!((api["total"].as_i64(), api["texts"].as_i64()), (Some(1), Some(TEXTS.len() as i64)), "{api}");
+            assert!(
+                api["items"][0]["reasons"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|r| r["span"].as_str().unwrap().contains(trigger)),
+                "{api}"
+            );
+            let section =
+                html.split(&format!("id=\"flagged-{kind}\"")).nth(1).unwrap().split("</section>").next().unwrap();
+            assert!(section.contains("<mark class=\"flag\">"), "{section}");
+            assert_eq!(section.matches("<li class=\"verbatim\">").count(), 1);
+        }
+        let r = c.get(format!("{}/api/v1/text/flagged?kind=angry", s.base)).bearer_auth(&key).send().await.unwrap();
+        assert_eq!(r.status(), 422);
 
         // Emerging terms and suggestions render; a bad filter explains itself and still shows the page.
         assert!(html.contains("id=\"emerging\"") && html.contains("id=\"suggestions\""));

@@ -344,8 +344,12 @@ async fn explorer_queries_match_hand_counts() {
         assert_eq!(cmp.terms, vec![("late".to_string(), 1, 2)], "min_current drops rarer terms");
         let only_delivery = TextFilter { touchpoint_id: Some(delivery_tp), ..TextFilter::default() };
         let cmp = text::term_comparison(db, ws, &only_delivery, (D, D + 7), (D + 8, D + 20), 1, 100).await.unwrap();
-        assert_eq!(cmp.current_documents, 1, "the filter narrows the documents too");
-        assert!(cmp.terms.iter().all(|(_, _, c)| *c <= 1));
+        // At the delivery touchpoint: f3 and f5 now, nothing before (f1 and f2 were at checkout).
+        assert_eq!((cmp.baseline_documents, cmp.current_documents), (0, 2), "the filter narrows the documents too");
+        assert_eq!(
+            cmp.terms.iter().map(|(t, b, c)| (t.clone(), (*b, *c))).collect::<BTreeMap<_, _>>(),
+            BTreeMap::from([("refund".into(), (0, 1)), ("快".into(), (0, 1))])
+        );
 
         let unmatched = text::unmatched_texts(db, ws, &TextFilter::default(), 10).await.unwrap();
         assert_eq!(unmatched.len(), 1);

@@ -806,11 +806,138 @@ pub async fn verbatims(db: &Db, workspace_id: i64, q: &VerbatimQuery) -> Result<
             mentions,
         });
     }
-    let refs: Vec<TextKey> = out.iter().map(|v| (v.source_kind, v.source_id, v.field.clone())).collect();
+    fill_texts(db, &mut out, |v| (v.source_kind, v.source_id, v.field.clone()), |v| &mut v.text).await?;
+    Ok((total, out))
+}
+
+/// Fills each item's text from its source row ('' if the source is gone).
+async fn fill_texts<T>(
+    db: &Db,
+    items: &mut [T],
+    key: impl Fn(&T) -> TextKey,
+    text: impl Fn(&mut T) -> &mut String,
+) -> Result<()> {
+    let refs: Vec<TextKey> = items.iter().map(&key).collect();
     let mut texts = source_texts(db, &refs).await?;
-    for v in &mut out {
-        v.text = texts.remove(&(v.source_kind, v.source_id, v.field.clone())).unwrap_or_default();
+    for item in items.iter_mut() {
+        *text(item) = texts.remove(&key(item)).unwrap_or_default();
     }
+    Ok(())
+}
+
+/// Which flag of the rules engine a text raised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlagKind {
+    /// Regulator or media threats, legal, safety, formal complaints.
+    Urgency,
+    /// Intent to cancel, close the account, switch or never come back.
+    Churn,
+}
+
+impl FlagKind {
+    pub fn parse(s: &str) -> Option<FlagKind> {
+        match s {
+            "urgency" => Some(FlagKind::Urgency),
+            "churn" => Some(FlagKind::Churn),
+            _ => None,
+        }
+    }
+
+    fn column(self) -> &'static str {
+        match self {
+            FlagKind::Urgency => "urgency",
+            FlagKind::Churn => "churn",
+        }
+    }
+}
+
+/// Texts under a filter and how many raised each flag.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct FlagCounts {
+    pub texts: i64,
+    pub urgency: i64,
+    pub churn: i64,
+}
+
+pub async fn flag_counts(db: &Db, workspace_id: i64, filter: &TextFilter) -> Result<FlagCounts> {
+    let mut sql = Sql::new("");
+    let ws = sql.param(Bind::Int(workspace_id));
+    sql.push(&format!(
+        "SELECT COUNT(*), COUNT(CASE WHEN a.urgency = 1 THEN 1 END), COUNT(CASE WHEN a.churn = 1 THEN 1 END) \
+         FROM text_analyses a WHERE a.workspace_id = {ws}"
+    ));
+    sql.filter("a", filter);
+    let rows = sql.fetch_all(db).await?;
+    Ok(rows.first().map(|r| FlagCounts { texts: r.get(0), urgency: r.get(1), churn: r.get(2) }).unwrap_or_default())
+}
+
+/// A text that raised a flag, with the flag's reasons.
+#[derive(Debug, Clone, Serialize)]
+pub struct FlaggedText {
+    pub analysis_id: i64,
+    pub source_kind: SourceKind,
+    pub source_id: i64,
+    pub field: String,
+    pub touchpoint_id: i64,
+    pub channel: Option<String>,
+    pub occurred_at: i64,
+    pub lang: String,
+    pub sentiment: cxm_text::Sentiment,
+    pub text: String,
+    pub reasons: Vec<cxm_text::FlagReason>,
+}
+
+/// Texts that raised `kind` under the filter, newest first; also the total.
+pub async fn flagged_texts(
+    db: &Db,
+    workspace_id: i64,
+    filter: &TextFilter,
+    kind: FlagKind,
+    limit: i64,
+    offset: i64,
+) -> Result<(i64, Vec<FlaggedText>)> {
+    let matching = |sql: &mut Sql| {
+        let ws = sql.param(Bind::Int(workspace_id));
+        sql.push(&format!(" FROM text_analyses a WHERE a.workspace_id = {ws} AND a.{} = 1", kind.column()));
+        sql.filter("a", filter);
+    };
+    let mut count = Sql::new("SELECT COUNT(*)");
+    matching(&mut count);
+    let total: i64 = count.fetch_all(db).await?.first().map(|r| r.get(0)).unwrap_or(0);
+    let mut sql = Sql::new(
+        "SELECT a.id, a.source_kind, a.source_id, a.field, a.touchpoint_id, a.channel, a.occurred_at, a.lang, a.result",
+    );
+    matching(&mut sql);
+    let limit = sql.param(Bind::Int(limit.clamp(0, 1000)));
+    let offset = sql.param(Bind::Int(offset.max(0)));
+    sql.push(&format!(" ORDER BY a.occurred_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}"));
+    let mut out = Vec::new();
+    for r in sql.fetch_all(db).await? {
+        let source: String = r.get(1);
+        let Some(source_kind) = SourceKind::parse(&source) else { continue };
+        let result: String = r.get(8);
+        let analysis: Analysis = serde_json::from_str(&result)
+            .map_err(|e| StoreError::Invalid(format!("stored analysis {} is unreadable: {e}", r.get::<i64, _>(0))))?;
+        let flag = match kind {
+            FlagKind::Urgency => analysis.urgency,
+            FlagKind::Churn => analysis.churn_risk,
+        };
+        out.push(FlaggedText {
+            analysis_id: r.get(0),
+            source_kind,
+            source_id: r.get(2),
+            field: r.get(3),
+            touchpoint_id: r.get(4),
+            channel: r.get(5),
+            occurred_at: r.get(6),
+            lang: r.get(7),
+            sentiment: analysis.sentiment,
+            text: String::new(),
+            reasons: flag.reasons,
+        });
+    }
+    fill_texts(db, &mut out, |v| (v.source_kind, v.source_id, v.field.clone()), |v| &mut v.text).await?;
     Ok((total, out))
 }
 
@@ -928,11 +1055,7 @@ pub async fn unmatched_texts(
             text: String::new(),
         });
     }
-    let refs: Vec<TextKey> = out.iter().map(|v| (v.source_kind, v.source_id, v.field.clone())).collect();
-    let mut texts = source_texts(db, &refs).await?;
-    for v in &mut out {
-        v.text = texts.remove(&(v.source_kind, v.source_id, v.field.clone())).unwrap_or_default();
-    }
+    fill_texts(db, &mut out, |v| (v.source_kind, v.source_id, v.field.clone()), |v| &mut v.text).await?;
     Ok(out)
 }
 
