@@ -1,11 +1,11 @@
 //! The whole analysis of one text.
 
-use crate::aspects::AspectMatcher;
+use crate::aspects::{self, AspectMatcher};
 use crate::segment::Segmenter;
 use crate::sentiment::{self, NEUTRAL_BAND};
 use crate::taxonomy::Taxonomy;
 use crate::types::*;
-use crate::{TextError, cues, flags, keywords, lang, normalize, sentence};
+use crate::{TextError, cues, flags, keywords, lang, normalize, rules, sentence};
 use std::ops::Range;
 
 /// Texts above this size are rejected (1 MiB); analysis time grows linearly
@@ -149,8 +149,13 @@ impl TextAnalyzer {
         };
         // (aspect index, evidence clause, its score, term)
         let mut found: Vec<(usize, usize, f32, String)> = Vec::new();
-        for m in matches {
-            let Some(ci) = clauses.iter().position(|c| c.start <= m.start && m.start < c.end) else { continue };
+        let clause_of = |m: &aspects::TermMatch| clauses.iter().position(|c| c.start <= m.start && m.start < c.end);
+        let mut named = vec![false; clauses.len()];
+        for ci in matches.iter().filter_map(clause_of) {
+            named[ci] = true;
+        }
+        for m in &matches {
+            let Some(ci) = clause_of(m) else { continue };
             let sentence = sentence_ranges.iter().find(|s| s.start <= m.start && m.start < s.end);
             let in_sentence =
                 |k: usize| sentence.is_some_and(|s| s.start <= clauses[k].start && clauses[k].start < s.end);
@@ -167,8 +172,27 @@ impl TextAnalyzer {
             if ci + 1 < clauses.len() && in_sentence(ci + 1) && !opens(ci + 1) {
                 candidates.push(ci + 1);
             }
-            let (evidence, score) =
+            let (evidence, mut score) =
                 candidates.into_iter().find_map(|k| opinion(k, scorer).map(|s| (k, s))).unwrap_or((ci, 0.0));
+            // "等了二十分钟，还能接受", "power cut lasted 10 minutes, no big deal":
+            // a fact without a sentiment word, then tolerated, is neutral. A
+            // verdict on another aspect ("…有水渍，菜倒是还行") is not a tolerance.
+            if evidence == ci
+                && score != 0.0
+                && ci + 1 < clauses.len()
+                && in_sentence(ci + 1)
+                && !opens(ci + 1)
+                && !named[ci + 1]
+            {
+                let next = cues::read(texts.norm_slice(&clauses[ci + 1]));
+                if next.lukewarm
+                    && next.problem == 0
+                    && next.resolved == 0
+                    && rules::score(texts.norm_slice(&clauses[ci])).hits == 0
+                {
+                    score = 0.0;
+                }
+            }
             // Several mentions of one aspect: the strongest opinion stands (an
             // average lets a lukewarm or factual mention water down the verdict).
             match found.iter_mut().find(|f| f.0 == m.aspect) {

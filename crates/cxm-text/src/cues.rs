@@ -241,8 +241,22 @@ const EN_RESOLVED: &[&str] = &[
 ];
 
 /// Lukewarm verdicts: neither praise nor complaint (README: 一般, 还行, ok, fine, average → neutral).
-const ZH_LUKEWARM: &[&str] =
-    &["一般", "还行", "还可以", "中规中矩", "凑合", "马马虎虎", "差不多", "正常", "还能接受", "可以接受"];
+const ZH_LUKEWARM: &[&str] = &[
+    "一般",
+    "还行",
+    "还可以",
+    "中规中矩",
+    "凑合",
+    "马马虎虎",
+    "差不多",
+    "正常",
+    "还能接受",
+    "可以接受",
+    "能接受",
+    "不算久",
+    "不算慢",
+    "不算长",
+];
 const EN_LUKEWARM: &[&str] = &[
     "ok",
     "okay",
@@ -255,6 +269,8 @@ const EN_LUKEWARM: &[&str] = &[
     "not a big deal",
     "not rude",
     "same as",
+    "not too long",
+    "fair enough",
 ];
 
 /// Lukewarm words that are not verdicts in these contexts (一般来说 = "generally").
@@ -293,7 +309,9 @@ pub fn read(clause: &str) -> Cues {
     let mut c = Cues::default();
     let has_han = !clause.is_ascii();
     let words = en_words(clause);
-    let promise = ZH_PROMISE.iter().any(|w| clause.contains(w)) || words.iter().any(|w| EN_PROMISE.contains(w));
+    let promise = ZH_PROMISE.iter().any(|w| clause.contains(w))
+        || zh_says(clause)
+        || words.iter().any(|w| EN_PROMISE.contains(w));
     if has_han {
         for w in ZH_PROBLEM {
             c.problem += clause.matches(w).count() as u32;
@@ -342,7 +360,15 @@ pub fn read(clause: &str) -> Cues {
 
 /// A negator or "only" right before a praise fact (没修好, 还没解决, 只退了一半).
 fn zh_negated(before: &str) -> bool {
-    before.chars().rev().take(2).any(|c| matches!(c, '没' | '未' | '不' | '只'))
+    before.chars().next_back().is_some_and(|c| matches!(c, '没' | '未' | '不' | '只'))
+}
+
+/// 说 reporting what someone said (客服说…), not 二话不说, 说了 (I told them) or 说实话.
+fn zh_says(clause: &str) -> bool {
+    let chars: Vec<char> = clause.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| {
+        c == '说' && !(i > 0 && chars[i - 1] == '不') && !chars.get(i + 1).is_some_and(|&n| n == '了' || n == '实')
+    })
 }
 
 fn en_negated(words: &[&str], at: usize) -> bool {
@@ -351,7 +377,7 @@ fn en_negated(words: &[&str], at: usize) -> bool {
 
 /// Reported promises are not outcomes: "客服说48小时内联系", "they said it would
 /// be fixed in a day".
-const ZH_PROMISE: &[&str] = &["说", "承诺", "答应", "保证", "预计", "显示"];
+const ZH_PROMISE: &[&str] = &["承诺", "答应", "保证", "预计", "显示"];
 const EN_PROMISE: &[&str] = &["said", "told", "promised", "will", "would", "supposed", "estimated", "expected"];
 
 /// Durations: a wait verb shortly before "quantity + unit" is a complaint

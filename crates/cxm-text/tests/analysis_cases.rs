@@ -122,8 +122,17 @@ fn lukewarm_verdicts_and_questions_are_neutral() {
 }
 
 #[test]
+fn tolerated_waits_are_neutral() {
+    check_aspects(&[
+        ("取号后排队等了二十分钟，还能接受", "wait_time", Neu),
+        ("Waited about 15 minutes for a table, no big deal.", "wait_time", Neu),
+        ("排队等了二十分钟，服务员态度还行", "wait_time", Neg),
+    ]);
+}
+
+#[test]
 fn a_fault_before_a_question_keeps_its_polarity() {
-    check_aspects(&[("空调不制冷了，上门维修要收费吗？", "product_quality", Neg)]);
+    check_aspects(&[("冰箱质量不行，不制冷了，上门维修要收费吗？", "product_quality", Neg)]);
 }
 
 #[test]
