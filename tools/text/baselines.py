@@ -2,8 +2,9 @@
 """Peer baselines for the sentiment benchmark: SnowNLP (zh) and VADER (en).
 
 Usage: python3 tools/text/baselines.py ROWS.jsonl
-ROWS.jsonl holds one JSON object a line: {"text": ..., "label": 0|1, "lang": "zh"|"en"}.
-zh rows: SnowNLP(text).sentiments >= 0.5 is positive; en rows: VADER compound >= 0.05.
+ROWS.jsonl holds one JSON object a line: {"text": ..., "label": 0|1, "lang": "zh"|"en"|"en_cross"}.
+zh rows: SnowNLP(text).sentiments >= 0.5 is positive; en and en_cross rows (the
+English cross-domain set, reported apart): VADER compound >= 0.05.
 Prints one JSON object: per language n, accuracy, macro-F1, confusion matrix
 [[tn, fp], [fn, tp]], and the seconds and texts/s of the scoring loop alone
 (single thread, after a warm-up on the first 50 texts).
@@ -53,14 +54,14 @@ def run(texts, labels, predict):
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
-    rows = {"zh": ([], []), "en": ([], [])}
+    rows = {"zh": ([], []), "en": ([], []), "en_cross": ([], [])}
     with open(sys.argv[1], encoding="utf-8") as f:
         for number, line in enumerate(f, 1):
             if not line.strip():
                 continue
             row = json.loads(line)
             if row.get("lang") not in rows or row.get("label") not in (0, 1):
-                sys.exit(f"{sys.argv[1]}:{number}: need lang zh|en and label 0|1")
+                sys.exit(f"{sys.argv[1]}:{number}: need lang zh|en|en_cross and label 0|1")
             rows[row["lang"]][0].append(str(row["text"]))
             rows[row["lang"]][1].append(row["label"])
 
@@ -69,11 +70,12 @@ def main():
     if texts:
         out["zh"] = {"baseline": "snownlp 0.12.3, sentiments >= 0.5",
                      **run(texts, labels, lambda t: SnowNLP(t).sentiments >= 0.5)}
-    texts, labels = rows["en"]
-    if texts:
-        vader = SentimentIntensityAnalyzer()
-        out["en"] = {"baseline": "vaderSentiment 3.3.2, compound >= 0.05",
-                     **run(texts, labels, lambda t: vader.polarity_scores(t)["compound"] >= 0.05)}
+    vader = SentimentIntensityAnalyzer()
+    for lang in ("en", "en_cross"):
+        texts, labels = rows[lang]
+        if texts:
+            out[lang] = {"baseline": "vaderSentiment 3.3.2, compound >= 0.05",
+                         **run(texts, labels, lambda t: vader.polarity_scores(t)["compound"] >= 0.05)}
     print(json.dumps(out, ensure_ascii=False))
 
 

