@@ -18,7 +18,7 @@
     var chart = echarts.init(aspectEl, null, { renderer: 'canvas' });
     chart.setOption({
       animation: false,
-      grid: { left: 120, right: 24, top: 28, bottom: 24 },
+      grid: { left: 8, right: 24, top: 28, bottom: 24, containLabel: true },
       legend: { top: 0 },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
       xAxis: { type: 'value' },
