@@ -1,5 +1,6 @@
 //! The whole analysis of one text.
 
+use crate::aspect_model::AspectModels;
 use crate::aspects::{self, AspectMatcher};
 use crate::segment::Segmenter;
 use crate::sentiment::{self, NEUTRAL_BAND};
@@ -7,6 +8,7 @@ use crate::taxonomy::Taxonomy;
 use crate::types::*;
 use crate::{TextError, cues, flags, keywords, lang, normalize, rules, sentence};
 use std::ops::Range;
+use std::sync::Arc;
 
 /// Texts above this size are rejected (1 MiB); analysis time grows linearly
 /// with length, so the limit bounds one call's cost.
@@ -54,6 +56,20 @@ impl TextAnalyzer {
         let segmenter = Segmenter::with_terms(&taxonomy.dictionary);
         let matcher = AspectMatcher::new(&taxonomy);
         TextAnalyzer { taxonomy, segmenter, matcher }
+    }
+
+    /// Uses `models` for the built-in aspects (`None`: terms alone); the
+    /// default is the bundled detector (`aspect_model.rs`).
+    pub fn with_aspect_models(mut self, models: Option<Arc<AspectModels>>) -> Self {
+        self.matcher = self.matcher.with_models(models);
+        self
+    }
+
+    /// Aspects from the model alone, term matches ignored: for measuring the
+    /// model, never for analysis.
+    pub fn without_aspect_terms(mut self) -> Self {
+        self.matcher = self.matcher.without_terms();
+        self
     }
 
     pub fn taxonomy(&self) -> &Taxonomy {
@@ -130,7 +146,7 @@ impl TextAnalyzer {
     /// more than once takes its strongest opinion. The evidence span is the
     /// clause whose opinion counted.
     fn aspects(&self, texts: &Texts<'_>, sentence_ranges: &[Range<usize>], scorer: &mut Scorer) -> Vec<AspectMention> {
-        let matches = self.matcher.find(texts.norm);
+        let matches = self.matcher.find_in(texts.norm, scorer.lang);
         if matches.is_empty() {
             return Vec::new();
         }

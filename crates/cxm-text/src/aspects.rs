@@ -12,11 +12,20 @@
 //! default taxonomy uses it because speed belongs to one aspect: "物流太慢了，
 //! 等了一个星期才到" is about delivery, not waiting (`wait_time` excludes
 //! `@delivery`).
+//!
+//! The learned detector (`aspect_model.rs`) joins the terms for the built-in
+//! aspects this taxonomy keeps: it drops a term match it finds very unlikely
+//! in context (the aspect's veto) and adds the aspects it is sure of that no
+//! term names. Such a match spans its evidence clause and its `term` is
+//! [`MODEL_TERM`] (`~model`).
 
+use crate::aspect_model::{self, AspectDetector, AspectModels, MODEL_TERM, Scratch};
 use crate::normalize::normalize;
 use crate::taxonomy::Taxonomy;
+use crate::types::Lang;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 #[derive(Debug, Clone)]
 enum Pattern {
@@ -46,6 +55,12 @@ pub struct AspectMatcher {
     patterns: Vec<Pattern>,
     /// Sentence rules `(aspect, other)`: drop `aspect` from a sentence that names `other`.
     yields_to: Vec<(usize, usize)>,
+    /// The taxonomy's aspect keys (to bind a model to).
+    keys: Vec<String>,
+    /// The learned detector, when one covers an aspect of this taxonomy.
+    model: Option<AspectDetector>,
+    /// Whether term matches count (off only to measure the model alone).
+    use_terms: bool,
 }
 
 fn is_word_char(c: char) -> bool {
@@ -115,11 +130,75 @@ impl AspectMatcher {
         } else {
             AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&texts).ok()
         };
-        AspectMatcher { automaton, patterns, yields_to }
+        let keys = taxonomy.aspects.iter().map(|a| a.key.clone()).collect();
+        AspectMatcher { automaton, patterns, yields_to, keys, model: None, use_terms: true }
+            .with_models(aspect_model::bundled())
     }
 
-    /// Every term of the taxonomy in `norm` (normalized text), in order.
+    /// Uses `models` (`None`: terms alone) for the aspects whose keys this taxonomy has.
+    pub fn with_models(mut self, models: Option<Arc<AspectModels>>) -> AspectMatcher {
+        let keys: Vec<&str> = self.keys.iter().map(String::as_str).collect();
+        self.model = models.map(|m| AspectDetector::new(m, &keys)).filter(AspectDetector::is_active);
+        self
+    }
+
+    /// Ignores term matches, so the model can be measured alone (evaluation only).
+    pub fn without_terms(mut self) -> AspectMatcher {
+        self.use_terms = false;
+        self
+    }
+
+    /// Whether a learned model joins the terms.
+    pub fn has_model(&self) -> bool {
+        self.model.is_some()
+    }
+
+    /// Every aspect mention in `norm` (normalized text), in order: the
+    /// taxonomy's terms, then the model's vetoes and additions.
     pub fn find(&self, norm: &str) -> Vec<TermMatch> {
+        self.find_in(norm, crate::lang::detect(norm))
+    }
+
+    /// [`find`](Self::find) for a text known to be in `lang` (which model reads it).
+    pub fn find_in(&self, norm: &str, lang: Lang) -> Vec<TermMatch> {
+        let mut out = if self.use_terms { self.find_terms(norm) } else { Vec::new() };
+        self.apply_model(norm, lang, &mut out);
+        out
+    }
+
+    /// The learned detector's part: it reads the whole text (its labels were
+    /// per text), drops term matches it vetoes and adds, at the clause that
+    /// adds most to its score, the aspects it is sure of that no term named.
+    fn apply_model(&self, norm: &str, lang: Lang, out: &mut Vec<TermMatch>) {
+        let Some(model) = &self.model else { return };
+        let mut scratch = Scratch::default();
+        let verdicts = model.score(lang, norm, &mut scratch);
+        if verdicts.is_empty() {
+            return;
+        }
+        out.retain(|m| !verdicts.iter().any(|v| v.aspect == m.aspect && v.vetoes));
+        let added: Vec<_> =
+            verdicts.into_iter().filter(|v| v.fires && !out.iter().any(|m| m.aspect == v.aspect)).collect();
+        if added.is_empty() {
+            return;
+        }
+        let clauses = crate::sentence::clauses(norm);
+        if clauses.is_empty() {
+            return;
+        }
+        let offsets: Vec<usize> = norm.char_indices().map(|(b, _)| b).chain(std::iter::once(norm.len())).collect();
+        let texts = clauses.iter().map(|r| &norm[offsets[r.start]..offsets[r.end]]);
+        let evidence = model.evidence(lang, &added, texts, &mut scratch);
+        for (v, ci) in added.iter().zip(evidence) {
+            let Some(r) = clauses.get(ci) else { continue };
+            out.push(TermMatch { aspect: v.aspect, start: r.start, end: r.end, term: MODEL_TERM.to_string() });
+        }
+        // Text order, as for terms (the sort is stable).
+        out.sort_by_key(|m| m.start);
+    }
+
+    /// Every term of the taxonomy in `norm`, in order.
+    fn find_terms(&self, norm: &str) -> Vec<TermMatch> {
         let Some(ac) = &self.automaton else { return Vec::new() };
         let mut out = Vec::new();
         let mut char_at: Option<Vec<usize>> = None;
@@ -220,7 +299,7 @@ mod tests {
     #[test]
     fn finds_terms_with_boundaries_prefixes_and_exclusions() {
         let t = taxonomy();
-        let m = AspectMatcher::new(&t);
+        let m = AspectMatcher::new(&t).with_models(None);
         assert_eq!(keys(&m, &t, "物流很快，但是太贵了"), vec!["delivery", "price"]);
         assert_eq!(keys(&m, &t, "给个好评价吧"), Vec::<String>::new());
         assert_eq!(keys(&m, &t, "The Delivery was late"), vec!["delivery"]);
@@ -239,7 +318,7 @@ mod tests {
         wait.terms_en = vec!["minutes".into()];
         wait.exclude = vec!["@delivery".into(), "@no_such_aspect".into(), "@wait".into()];
         t.aspects.push(wait);
-        let m = AspectMatcher::new(&t);
+        let m = AspectMatcher::new(&t).with_models(None);
         // Delivery speed is delivery.
         assert_eq!(keys(&m, &t, "物流太慢了，等了一个星期才到"), vec!["delivery"]);
         assert_eq!(keys(&m, &t, "Express delivery, took 55 minutes."), vec!["delivery"]);
@@ -253,7 +332,7 @@ mod tests {
     #[test]
     fn ranges_are_char_indices_of_the_original() {
         let t = taxonomy();
-        let m = AspectMatcher::new(&t);
+        let m = AspectMatcher::new(&t).with_models(None);
         let text = "東西不錯，物流很快";
         let found = m.find(&normalize(text));
         assert_eq!(found.len(), 1);

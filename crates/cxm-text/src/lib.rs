@@ -10,6 +10,7 @@
 //! range of `char` indices into the caller's original text.
 
 pub mod analyzer;
+pub mod aspect_model;
 pub mod aspects;
 pub mod corpus;
 pub mod cues;
