@@ -51,6 +51,7 @@ use std::collections::HashMap;
         MatrixCellBody,
         MatrixBody,
         Evidence,
+        TextBody,
         VerbatimBody,
         VerbatimsBody,
         EmergingTerm,
@@ -513,8 +514,9 @@ pub struct Evidence {
     pub(crate) term: String,
 }
 
+/// A customer's text as the explorer lists it.
 #[derive(Serialize, utoipa::ToSchema)]
-pub struct VerbatimBody {
+pub struct TextBody {
     /// `response` or `feedback`.
     pub(crate) source: String,
     pub(crate) source_id: i64,
@@ -527,6 +529,27 @@ pub struct VerbatimBody {
     pub(crate) sentiment: String,
     pub(crate) sentiment_score: f32,
     pub(crate) text: String,
+}
+
+fn text_body(r: &Resolved, t: store::StoredText) -> TextBody {
+    TextBody {
+        source: t.source_kind.as_str().to_string(),
+        source_id: t.source_id,
+        field: t.field,
+        touchpoint: r.touchpoint_key(t.touchpoint_id),
+        channel: t.channel,
+        occurred_at: cxm_store::import::parse::format_rfc3339(t.occurred_at),
+        lang: t.lang,
+        sentiment: t.sentiment.label.as_str().to_string(),
+        sentiment_score: t.sentiment.score,
+        text: t.text,
+    }
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct VerbatimBody {
+    #[serde(flatten)]
+    pub(crate) head: TextBody,
     pub(crate) evidence: Vec<Evidence>,
 }
 
@@ -580,16 +603,7 @@ pub(crate) async fn verbatims_body(
     let items = list
         .into_iter()
         .map(|v| VerbatimBody {
-            source: v.source_kind.as_str().to_string(),
-            source_id: v.source_id,
-            field: v.field,
-            touchpoint: r.touchpoint_key(v.touchpoint_id),
-            channel: v.channel,
-            occurred_at: cxm_store::import::parse::format_rfc3339(v.occurred_at),
-            lang: v.lang,
-            sentiment: v.sentiment.label.as_str().to_string(),
-            sentiment_score: v.sentiment.score,
-            text: v.text,
+            head: text_body(&r, v.text),
             evidence: v
                 .mentions
                 .into_iter()
@@ -877,15 +891,8 @@ pub struct FlagReasonBody {
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct FlaggedBody {
-    pub(crate) source: String,
-    pub(crate) source_id: i64,
-    pub(crate) field: String,
-    pub(crate) touchpoint: Option<String>,
-    pub(crate) channel: Option<String>,
-    pub(crate) occurred_at: String,
-    pub(crate) lang: String,
-    pub(crate) sentiment: String,
-    pub(crate) text: String,
+    #[serde(flatten)]
+    pub(crate) head: TextBody,
     pub(crate) reasons: Vec<FlagReasonBody>,
 }
 
@@ -929,15 +936,7 @@ pub(crate) async fn flagged_body(
     let items = list
         .into_iter()
         .map(|f| FlaggedBody {
-            source: f.source_kind.as_str().to_string(),
-            source_id: f.source_id,
-            field: f.field,
-            touchpoint: r.touchpoint_key(f.touchpoint_id),
-            channel: f.channel,
-            occurred_at: cxm_store::import::parse::format_rfc3339(f.occurred_at),
-            lang: f.lang,
-            sentiment: f.sentiment.label.as_str().to_string(),
-            text: f.text,
+            head: text_body(&r, f.text),
             reasons: f
                 .reasons
                 .into_iter()

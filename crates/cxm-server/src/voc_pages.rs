@@ -251,13 +251,13 @@ async fn explorer_page(
                 let spans: Vec<(usize, usize, &str)> =
                     v.evidence.iter().map(|e| (e.start, e.end, e.polarity.as_str())).collect();
                 minijinja::context! {
-                    segments => serde_value(&highlight(&v.text, &spans, SHOWN_CHARS)),
-                    occurred_at => v.occurred_at.get(..10).unwrap_or(&v.occurred_at),
-                    touchpoint => v.touchpoint.as_deref().and_then(|k| tp_name.get(k).copied()),
-                    channel => &v.channel,
-                    source => &v.source,
-                    lang => &v.lang,
-                    sentiment => &v.sentiment,
+                    segments => serde_value(&highlight(&v.head.text, &spans, SHOWN_CHARS)),
+                    occurred_at => v.head.occurred_at.get(..10).unwrap_or(&v.head.occurred_at),
+                    touchpoint => v.head.touchpoint.as_deref().and_then(|k| tp_name.get(k).copied()),
+                    channel => &v.head.channel,
+                    source => &v.head.source,
+                    lang => &v.head.lang,
+                    sentiment => &v.head.sentiment,
                     evidence => serde_value(&v.evidence),
                 }
             })
@@ -306,11 +306,11 @@ async fn explorer_page(
                 kinds.sort_unstable();
                 kinds.dedup();
                 minijinja::context! {
-                    segments => serde_value(&highlight(&f.text, &spans, SHOWN_CHARS)),
-                    occurred_at => f.occurred_at.get(..10).unwrap_or(&f.occurred_at),
-                    touchpoint => f.touchpoint.as_deref().and_then(|k| tp_name.get(k).copied()),
+                    segments => serde_value(&highlight(&f.head.text, &spans, SHOWN_CHARS)),
+                    occurred_at => f.head.occurred_at.get(..10).unwrap_or(&f.head.occurred_at),
+                    touchpoint => f.head.touchpoint.as_deref().and_then(|k| tp_name.get(k).copied()),
                     kinds => kinds,
-                    lang => &f.lang,
+                    lang => &f.head.lang,
                 }
             })
             .collect();

@@ -112,12 +112,6 @@ async fn seed(t: &testkit::TestDb, s: &TestServer, key: &str) {
     assert_eq!(text::save_analyses(&t.db, &analyses).await.unwrap(), 43);
 }
 
-async fn get(c: &reqwest::Client, url: &str, key: &str) -> (u16, Value) {
-    let r = c.get(url).bearer_auth(key).send().await.unwrap();
-    let status = r.status().as_u16();
-    (status, r.json().await.unwrap_or(Value::Null))
-}
-
 fn problem_field(body: &Value, field: &str) -> String {
     body["errors"][field][0].as_str().unwrap_or_else(|| panic!("no error for {field}: {body}")).to_string()
 }
@@ -132,7 +126,7 @@ async fn explorer_endpoints_report_hand_counted_figures() {
         let c = client();
         let base = format!("{}/api/v1/text", s.base);
 
-        let (status, body) = get(&c, &format!("{base}/aspects?from=2026-03-01&to=2026-03-31"), &key).await;
+        let (status, body) = api_get(&c, &format!("{base}/aspects?from=2026-03-01&to=2026-03-31"), &key).await;
         assert_eq!(status, 200, "{body}");
         assert_eq!((body["from"].as_str(), body["to"].as_str()), (Some("2026-03-01"), Some("2026-03-31")));
         let aspects = body["aspects"].as_array().unwrap();
@@ -164,20 +158,21 @@ async fn explorer_endpoints_report_hand_counted_figures() {
                 .map(|a| a["aspect"].as_str().unwrap().to_string())
                 .collect::<Vec<_>>()
         };
-        let (_, b) = get(&c, &format!("{base}/aspects?from=2026-03-01&to=2026-03-31&touchpoint=delivery"), &key).await;
+        let (_, b) =
+            api_get(&c, &format!("{base}/aspects?from=2026-03-01&to=2026-03-31&touchpoint=delivery"), &key).await;
         assert_eq!(only(&b), vec!["delivery"]);
-        let (_, b) = get(&c, &format!("{base}/aspects?from=2026-03-01&to=2026-03-31&touchpoint=none"), &key).await;
+        let (_, b) = api_get(&c, &format!("{base}/aspects?from=2026-03-01&to=2026-03-31&touchpoint=none"), &key).await;
         assert_eq!(only(&b), vec!["price"]);
-        let (_, b) = get(&c, &format!("{base}/aspects?from=2026-03-01&to=2026-03-31&lang=zh"), &key).await;
+        let (_, b) = api_get(&c, &format!("{base}/aspects?from=2026-03-01&to=2026-03-31&lang=zh"), &key).await;
         assert_eq!(only(&b), vec!["price"]);
-        let (_, b) = get(&c, &format!("{base}/aspects?from=2026-03-01&to=2026-03-31&channel=app"), &key).await;
+        let (_, b) = api_get(&c, &format!("{base}/aspects?from=2026-03-01&to=2026-03-31&channel=app"), &key).await;
         assert_eq!(only(&b), vec!["delivery"]);
-        let (_, b) = get(&c, &format!("{base}/aspects?from=2026-03-01&to=2026-03-31&source=response"), &key).await;
+        let (_, b) = api_get(&c, &format!("{base}/aspects?from=2026-03-01&to=2026-03-31&source=response"), &key).await;
         assert!(only(&b).is_empty());
-        let (_, b) = get(&c, &format!("{base}/aspects?from=2026-03-05&to=2026-03-05"), &key).await;
+        let (_, b) = api_get(&c, &format!("{base}/aspects?from=2026-03-05&to=2026-03-05"), &key).await;
         assert_eq!(b["aspects"][0]["n"], 8, "delivery reviews on March 5: i % 5 == 4");
         // Default period: the 90 days up to the last day with text.
-        let (_, b) = get(&c, &format!("{base}/aspects"), &key).await;
+        let (_, b) = api_get(&c, &format!("{base}/aspects"), &key).await;
         assert_eq!(b["to"], "2026-03-05");
         assert_eq!(b["aspects"][0]["n"], 40);
         for (query, field) in [
@@ -188,13 +183,14 @@ async fn explorer_endpoints_report_hand_counted_figures() {
             ("from=2026-04-01&to=2026-03-01", "from"),
             ("to=yesterday", "to"),
         ] {
-            let (status, b) = get(&c, &format!("{base}/aspects?{query}"), &key).await;
+            let (status, b) = api_get(&c, &format!("{base}/aspects?{query}"), &key).await;
             assert_eq!(status, 422, "{query}: {b}");
             assert!(!problem_field(&b, field).is_empty());
         }
 
         // Weekly trend: the weeks add up to the period's counts.
-        let (status, b) = get(&c, &format!("{base}/trend?aspect=delivery&from=2026-02-01&to=2026-03-31"), &key).await;
+        let (status, b) =
+            api_get(&c, &format!("{base}/trend?aspect=delivery&from=2026-02-01&to=2026-03-31"), &key).await;
         assert_eq!(status, 200, "{b}");
         let weeks = b["weeks"].as_array().unwrap();
         assert_eq!(weeks.iter().map(|w| w["n"].as_i64().unwrap()).sum::<i64>(), 40);
@@ -205,11 +201,11 @@ async fn explorer_endpoints_report_hand_counted_figures() {
             vec!["2026-02-25", "2026-03-04"]
         );
         assert_eq!(weeks[0]["n"], 24);
-        let (status, b) = get(&c, &format!("{base}/trend"), &key).await;
+        let (status, b) = api_get(&c, &format!("{base}/trend"), &key).await;
         assert_eq!(status, 422);
         assert!(problem_field(&b, "aspect").contains("required"));
 
-        let (status, b) = get(&c, &format!("{base}/matrix?from=2026-03-01&to=2026-03-31"), &key).await;
+        let (status, b) = api_get(&c, &format!("{base}/matrix?from=2026-03-01&to=2026-03-31"), &key).await;
         assert_eq!(status, 200);
         let cells: Vec<(String, Value, i64)> = b["cells"]
             .as_array()
@@ -220,7 +216,7 @@ async fn explorer_endpoints_report_hand_counted_figures() {
         assert_eq!(cells, vec![("delivery".into(), json!("delivery"), 40), ("price".into(), Value::Null, 3)]);
 
         // Verbatims: newest first, paged, with the evidence and the whole text.
-        let (status, b) = get(
+        let (status, b) = api_get(
             &c,
             &format!("{base}/verbatims?aspect=delivery&polarity=negative&from=2026-03-01&to=2026-03-31&limit=3"),
             &key,
@@ -239,7 +235,7 @@ async fn explorer_endpoints_report_hand_counted_figures() {
         let times: Vec<&str> =
             b["items"].as_array().unwrap().iter().map(|v| v["occurred_at"].as_str().unwrap()).collect();
         assert!(times.windows(2).all(|w| w[0] >= w[1]), "{times:?}");
-        let (_, b) = get(
+        let (_, b) = api_get(
             &c,
             &format!(
                 "{base}/verbatims?aspect=delivery&polarity=negative&from=2026-03-01&to=2026-03-31&limit=3&offset=9"
@@ -253,13 +249,13 @@ async fn explorer_endpoints_report_hand_counted_figures() {
             ("aspect=delivery&limit=0", "limit"),
             ("polarity=negative", "aspect"),
         ] {
-            let (status, b) = get(&c, &format!("{base}/verbatims?{query}"), &key).await;
+            let (status, b) = api_get(&c, &format!("{base}/verbatims?{query}"), &key).await;
             assert_eq!(status, 422, "{query}");
             problem_field(&b, field);
         }
 
         // Emerging terms: the last 2 days (March 4–5) against the 8 before.
-        let (status, b) = get(&c, &format!("{base}/emerging?days=2"), &key).await;
+        let (status, b) = api_get(&c, &format!("{base}/emerging?days=2"), &key).await;
         assert_eq!(status, 200, "{b}");
         assert_eq!(
             (b["current"]["from"].as_str(), b["current"]["to"].as_str()),
@@ -285,11 +281,11 @@ async fn explorer_endpoints_report_hand_counted_figures() {
         assert!((parcel["z"].as_f64().unwrap() - z).abs() < 1e-9, "z {z}: {parcel}");
         assert!(parcel["q"].as_f64().unwrap() < 1e-4 && parcel["q"].as_f64().unwrap() >= parcel["p"].as_f64().unwrap());
         // The filters narrow the texts compared: without a touchpoint only the 3 price texts remain.
-        let (status, b) = get(&c, &format!("{base}/emerging?days=2&touchpoint=none"), &key).await;
+        let (status, b) = api_get(&c, &format!("{base}/emerging?days=2&touchpoint=none"), &key).await;
         assert_eq!((status, b["current"]["documents"].as_i64(), b["tested"].as_u64()), (200, Some(3), Some(0)), "{b}");
-        assert_eq!(get(&c, &format!("{base}/emerging?days=0"), &key).await.0, 422);
+        assert_eq!(api_get(&c, &format!("{base}/emerging?days=0"), &key).await.0, 422);
 
-        let (status, b) = get(&c, &format!("{base}/status"), &key).await;
+        let (status, b) = api_get(&c, &format!("{base}/status"), &key).await;
         assert_eq!(status, 200);
         assert_eq!(
             (b["analysed"].as_i64(), b["pending_jobs"].as_i64(), b["last_day"].as_str()),
@@ -297,7 +293,7 @@ async fn explorer_endpoints_report_hand_counted_figures() {
         );
 
         // Nothing is unmatched: every planted text has an aspect.
-        let (status, b) = get(&c, &format!("{base}/unmatched?from=2026-03-01&to=2026-03-31"), &key).await;
+        let (status, b) = api_get(&c, &format!("{base}/unmatched?from=2026-03-01&to=2026-03-31"), &key).await;
         assert_eq!((status, b.as_array().map(Vec::len)), (200, Some(0)));
 
         // Without credentials: 401 problem bodies everywhere.
@@ -372,7 +368,7 @@ async fn analyze_and_taxonomy_endpoints_validate_and_need_csrf_with_cookies() {
         assert_eq!(text::count_analyses(&t.db, s.workspace_id).await.unwrap(), 0);
 
         // Taxonomy: the default is version 0; a bad one is refused naming the field.
-        let (status, got) = get(&c, &format!("{base}/taxonomy"), &key).await;
+        let (status, got) = api_get(&c, &format!("{base}/taxonomy"), &key).await;
         assert_eq!((status, got["version"].as_i64()), (200, Some(0)));
         let mut taxonomy = got["taxonomy"].clone();
         taxonomy["aspects"][2]["rater"] = json!("speed");
@@ -385,7 +381,7 @@ async fn analyze_and_taxonomy_endpoints_validate_and_need_csrf_with_cookies() {
         let r = c.put(format!("{base}/taxonomy")).bearer_auth(&key).json(&missing).send().await.unwrap();
         assert_eq!(r.status(), 422);
         assert!(problem_field(&r.json().await.unwrap(), "body").contains("name_en"));
-        assert_eq!(get(&c, &format!("{base}/taxonomy"), &key).await.1["version"], 0, "nothing changed");
+        assert_eq!(api_get(&c, &format!("{base}/taxonomy"), &key).await.1["version"], 0, "nothing changed");
 
         // A viewer cannot change it.
         let hash = cxm_server::auth::hash_password("viewer password").unwrap();
@@ -423,7 +419,7 @@ async fn analyze_and_taxonomy_endpoints_validate_and_need_csrf_with_cookies() {
         assert_eq!(r.status(), 200);
         let saved: Value = r.json().await.unwrap();
         assert_eq!((saved["version"].as_i64(), saved["reanalysis_queued"].as_bool()), (Some(1), Some(true)));
-        assert_eq!(get(&c, &format!("{base}/taxonomy"), &key).await.1["version"], 1);
+        assert_eq!(api_get(&c, &format!("{base}/taxonomy"), &key).await.1["version"], 1);
         let jobs: i64 = sqlx::query("SELECT COUNT(*) FROM jobs WHERE kind = 'text.reanalyze'")
             .fetch_one(&t.db.pool)
             .await

@@ -61,15 +61,7 @@ async fn explorer_page_shows_what_the_api_reports_with_escaped_highlighted_verba
         let page = c.get(format!("{}/app/voc?{period}", s.base)).send().await.unwrap();
         assert_eq!(page.status(), 200);
         let html = page.text().await.unwrap();
-        let api: Value = c
-            .get(format!("{}/api/v1/text/aspects?{period}", s.base))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let api: Value = api_get(&c, &format!("{}/api/v1/text/aspects?{period}", s.base), &key).await.1;
         assert_eq!(json_block(&html, "aspect-data"), api["aspects"], "the chart draws the API's figures");
         let delivery = api["aspects"].as_array().unwrap().iter().find(|a| a["aspect"] == "delivery").unwrap();
         assert_eq!(delivery["n"], 3, "{delivery}");
@@ -86,15 +78,10 @@ async fn explorer_page_shows_what_the_api_reports_with_escaped_highlighted_verba
             .text()
             .await
             .unwrap();
-        let api: Value = c
-            .get(format!("{}/api/v1/text/verbatims?{period}&aspect=delivery&polarity=negative", s.base))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let api: Value =
+            api_get(&c, &format!("{}/api/v1/text/verbatims?{period}&aspect=delivery&polarity=negative", s.base), &key)
+                .await
+                .1;
         let total = api["total"].as_u64().unwrap();
         assert!(total >= 1, "{api}");
         let section = html.split("id=\"verbatims\"").nth(1).unwrap().split("</section>").next().unwrap();
@@ -119,15 +106,7 @@ async fn explorer_page_shows_what_the_api_reports_with_escaped_highlighted_verba
 
         // Urgent and churn-risk texts, with the trigger words marked.
         for (kind, trigger) in [("urgency", "12315"), ("churn", "closing my account")] {
-            let api: Value = c
-                .get(format!("{}/api/v1/text/flagged?{period}&kind={kind}", s.base))
-                .bearer_auth(&key)
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
+            let api: Value = api_get(&c, &format!("{}/api/v1/text/flagged?{period}&kind={kind}", s.base), &key).await.1;
             assert_eq!((api["total"].as_i64(), api["texts"].as_i64()), (Some(1), Some(TEXTS.len() as i64)), "{api}");
             assert!(
                 api["items"][0]["reasons"]
@@ -170,15 +149,7 @@ async fn taxonomy_editor_saves_a_new_version_validates_and_checks_role_and_csrf(
         let html = c.get(&url).send().await.unwrap().text().await.unwrap();
         assert!(html.contains("name=\"a0.key\" value=\"price\""), "the default taxonomy is shown");
         let csrf = csrf_field(&html);
-        let before: Value = c
-            .get(format!("{}/api/v1/text/taxonomy", s.base))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let before: Value = api_get(&c, &format!("{}/api/v1/text/taxonomy", s.base), &key).await.1;
         assert_eq!(before["version"], 0);
 
         // The form as the browser sends it: every aspect, plus a new one in the blank row.
@@ -219,29 +190,13 @@ async fn taxonomy_editor_saves_a_new_version_validates_and_checks_role_and_csrf(
         let mut no_csrf = form.clone();
         no_csrf[0].1 = "forged".into();
         assert_eq!(c.post(&url).form(&no_csrf).send().await.unwrap().status(), 403);
-        let still: Value = c
-            .get(format!("{}/api/v1/text/taxonomy", s.base))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let still: Value = api_get(&c, &format!("{}/api/v1/text/taxonomy", s.base), &key).await.1;
         assert_eq!(still["version"], 0, "refused saves change nothing");
 
         let r = c.post(&url).form(&form).send().await.unwrap();
         assert_eq!(r.status(), 303);
         assert_eq!(r.headers()["location"], "/app/voc/taxonomy?saved=1");
-        let after: Value = c
-            .get(format!("{}/api/v1/text/taxonomy", s.base))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let after: Value = api_get(&c, &format!("{}/api/v1/text/taxonomy", s.base), &key).await.1;
         assert_eq!(after["version"], 1);
         let saved = after["taxonomy"]["aspects"].as_array().unwrap();
         assert_eq!(&saved[..n], &aspects[..], "existing aspects round-trip through the form unchanged");
@@ -256,15 +211,7 @@ async fn taxonomy_editor_saves_a_new_version_validates_and_checks_role_and_csrf(
         let mut del = form.clone();
         del.push((format!("a{n}.delete"), "on".into()));
         assert_eq!(c.post(&url).form(&del).send().await.unwrap().status(), 303);
-        let after: Value = c
-            .get(format!("{}/api/v1/text/taxonomy", s.base))
-            .bearer_auth(&key)
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let after: Value = api_get(&c, &format!("{}/api/v1/text/taxonomy", s.base), &key).await.1;
         assert_eq!((after["version"].as_i64(), after["taxonomy"]["aspects"].as_array().unwrap().len()), (Some(2), n));
 
         // The language switch returns to the page it came from.

@@ -312,19 +312,19 @@ async fn explorer_queries_match_hand_counts() {
         };
         let (total, list) = text::verbatims(db, ws, &q).await.unwrap();
         assert_eq!(total, 2);
-        assert_eq!(list.iter().map(|v| v.source_id).collect::<Vec<_>>(), vec![ids["f2"], ids["f1"]]);
-        assert_eq!(list[0].text, "late again but friendly courier");
+        assert_eq!(list.iter().map(|v| v.text.source_id).collect::<Vec<_>>(), vec![ids["f2"], ids["f1"]]);
+        assert_eq!(list[0].text.text, "late again but friendly courier");
         assert_eq!(list[0].mentions.len(), 1);
         assert_eq!(list[0].mentions[0].polarity, Polarity::Negative);
         assert_eq!(list[0].mentions[0].span.text, "s0");
         (q.limit, q.offset) = (1, 1);
         let (total, list) = text::verbatims(db, ws, &q).await.unwrap();
-        assert_eq!((total, list.len(), list[0].source_id), (2, 1, ids["f1"]));
+        assert_eq!((total, list.len(), list[0].text.source_id), (2, 1, ids["f1"]));
         q.polarity = None;
         q.filter.touchpoint_id = Some(delivery_tp);
         (q.limit, q.offset) = (10, 0);
         let (total, list) = text::verbatims(db, ws, &q).await.unwrap();
-        assert_eq!((total, list[0].text.as_str()), (1, "送货很快"));
+        assert_eq!((total, list[0].text.text.as_str()), (1, "送货很快"));
 
         // Keyword document counts in two windows (a repeated keyword counts once per text);
         // only terms present in the current window, with exact baseline counts.

@@ -75,3 +75,10 @@ pub async fn login(c: &reqwest::Client, base: &str) -> String {
     let overview = c.get(format!("{base}/app/")).send().await.unwrap().text().await.unwrap();
     csrf_field(&overview)
 }
+
+/// GET with an API key: the status and the JSON body (Null when not JSON).
+pub async fn api_get(c: &reqwest::Client, url: &str, key: &str) -> (u16, serde_json::Value) {
+    let r = c.get(url).bearer_auth(key).send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(serde_json::Value::Null))
+}

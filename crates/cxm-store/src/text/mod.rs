@@ -736,9 +736,9 @@ pub struct VerbatimQuery {
     pub offset: i64,
 }
 
-/// A customer's text with the evidence for the aspect asked about.
+/// A stored analysis's text and where it came from.
 #[derive(Debug, Clone, Serialize)]
-pub struct Verbatim {
+pub struct StoredText {
     pub analysis_id: i64,
     pub source_kind: SourceKind,
     pub source_id: i64,
@@ -750,6 +750,45 @@ pub struct Verbatim {
     pub sentiment: cxm_text::Sentiment,
     /// The whole text as the customer wrote it ('' if its source is gone).
     pub text: String,
+}
+
+/// The columns [`fetch_stored`] reads, in its order.
+const STORED_COLUMNS: &str =
+    "a.id, a.source_kind, a.source_id, a.field, a.touchpoint_id, a.channel, a.occurred_at, a.lang, a.result";
+
+/// Runs a `SELECT {STORED_COLUMNS} …` and returns each row's text (looked up
+/// in its source) with its stored analysis.
+async fn fetch_stored(db: &Db, sql: Sql) -> Result<Vec<(StoredText, Analysis)>> {
+    let mut out = Vec::new();
+    for r in sql.fetch_all(db).await? {
+        let kind: String = r.get(1);
+        let Some(source_kind) = SourceKind::parse(&kind) else { continue };
+        let result: String = r.get(8);
+        let analysis: Analysis = serde_json::from_str(&result)
+            .map_err(|e| StoreError::Invalid(format!("stored analysis {} is unreadable: {e}", r.get::<i64, _>(0))))?;
+        let text = StoredText {
+            analysis_id: r.get(0),
+            source_kind,
+            source_id: r.get(2),
+            field: r.get(3),
+            touchpoint_id: r.get(4),
+            channel: r.get(5),
+            occurred_at: r.get(6),
+            lang: r.get(7),
+            sentiment: analysis.sentiment,
+            text: String::new(),
+        };
+        out.push((text, analysis));
+    }
+    fill_texts(db, &mut out, |(t, _)| (t.source_kind, t.source_id, t.field.clone()), |(t, _)| &mut t.text).await?;
+    Ok(out)
+}
+
+/// A customer's text with the evidence for the aspect asked about.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verbatim {
+    #[serde(flatten)]
+    pub text: StoredText,
     /// The mentions of the aspect (with the polarity asked for), with spans.
     pub mentions: Vec<AspectMention>,
 }
@@ -771,42 +810,23 @@ pub async fn verbatims(db: &Db, workspace_id: i64, q: &VerbatimQuery) -> Result<
     count.push(")");
     let total: i64 = count.fetch_all(db).await?.first().map(|r| r.get(0)).unwrap_or(0);
 
-    let mut sql = Sql::new(
-        "SELECT a.id, a.source_kind, a.source_id, a.field, a.touchpoint_id, a.channel, a.occurred_at, a.lang, a.result \
-         FROM text_analyses a WHERE a.id IN (",
-    );
+    let mut sql = Sql::new(&format!("SELECT {STORED_COLUMNS} FROM text_analyses a WHERE a.id IN ("));
     matching(&mut sql);
     let limit = sql.param(Bind::Int(q.limit.clamp(0, 1000)));
     let offset = sql.param(Bind::Int(q.offset.max(0)));
     sql.push(&format!(") ORDER BY a.occurred_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}"));
-    let rows = sql.fetch_all(db).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for r in rows {
-        let kind: String = r.get(1);
-        let Some(source_kind) = SourceKind::parse(&kind) else { continue };
-        let result: String = r.get(8);
-        let analysis: Analysis = serde_json::from_str(&result)
-            .map_err(|e| StoreError::Invalid(format!("stored analysis {} is unreadable: {e}", r.get::<i64, _>(0))))?;
-        let mentions = analysis
-            .aspects
-            .into_iter()
-            .filter(|m| m.aspect == q.aspect && q.polarity.is_none_or(|p| p == m.polarity))
-            .collect();
-        out.push(Verbatim {
-            analysis_id: r.get(0),
-            source_kind,
-            source_id: r.get(2),
-            field: r.get(3),
-            touchpoint_id: r.get(4),
-            channel: r.get(5),
-            occurred_at: r.get(6),
-            lang: r.get(7),
-            sentiment: analysis.sentiment,
-            text: String::new(),
-            mentions,
-        });
-    }
-    fill_texts(db, &mut out, |v| (v.source_kind, v.source_id, v.field.clone()), |v| &mut v.text).await?;
+    let out = fetch_stored(db, sql)
+        .await?
+        .into_iter()
+        .map(|(text, analysis)| Verbatim {
+            text,
+            mentions: analysis
+                .aspects
+                .into_iter()
+                .filter(|m| m.aspect == q.aspect && q.polarity.is_none_or(|p| p == m.polarity))
+                .collect(),
+        })
+        .collect();
     Ok((total, out))
 }
 
@@ -875,16 +895,8 @@ pub async fn flag_counts(db: &Db, workspace_id: i64, filter: &TextFilter) -> Res
 /// A text that raised a flag, with the flag's reasons.
 #[derive(Debug, Clone, Serialize)]
 pub struct FlaggedText {
-    pub analysis_id: i64,
-    pub source_kind: SourceKind,
-    pub source_id: i64,
-    pub field: String,
-    pub touchpoint_id: i64,
-    pub channel: Option<String>,
-    pub occurred_at: i64,
-    pub lang: String,
-    pub sentiment: cxm_text::Sentiment,
-    pub text: String,
+    #[serde(flatten)]
+    pub text: StoredText,
     pub reasons: Vec<cxm_text::FlagReason>,
 }
 
@@ -905,39 +917,22 @@ pub async fn flagged_texts(
     let mut count = Sql::new("SELECT COUNT(*)");
     matching(&mut count);
     let total: i64 = count.fetch_all(db).await?.first().map(|r| r.get(0)).unwrap_or(0);
-    let mut sql = Sql::new(
-        "SELECT a.id, a.source_kind, a.source_id, a.field, a.touchpoint_id, a.channel, a.occurred_at, a.lang, a.result",
-    );
+    let mut sql = Sql::new(&format!("SELECT {STORED_COLUMNS}"));
     matching(&mut sql);
     let limit = sql.param(Bind::Int(limit.clamp(0, 1000)));
     let offset = sql.param(Bind::Int(offset.max(0)));
     sql.push(&format!(" ORDER BY a.occurred_at DESC, a.id DESC LIMIT {limit} OFFSET {offset}"));
-    let mut out = Vec::new();
-    for r in sql.fetch_all(db).await? {
-        let source: String = r.get(1);
-        let Some(source_kind) = SourceKind::parse(&source) else { continue };
-        let result: String = r.get(8);
-        let analysis: Analysis = serde_json::from_str(&result)
-            .map_err(|e| StoreError::Invalid(format!("stored analysis {} is unreadable: {e}", r.get::<i64, _>(0))))?;
-        let flag = match kind {
-            FlagKind::Urgency => analysis.urgency,
-            FlagKind::Churn => analysis.churn_risk,
-        };
-        out.push(FlaggedText {
-            analysis_id: r.get(0),
-            source_kind,
-            source_id: r.get(2),
-            field: r.get(3),
-            touchpoint_id: r.get(4),
-            channel: r.get(5),
-            occurred_at: r.get(6),
-            lang: r.get(7),
-            sentiment: analysis.sentiment,
-            text: String::new(),
-            reasons: flag.reasons,
-        });
-    }
-    fill_texts(db, &mut out, |v| (v.source_kind, v.source_id, v.field.clone()), |v| &mut v.text).await?;
+    let out = fetch_stored(db, sql)
+        .await?
+        .into_iter()
+        .map(|(text, analysis)| FlaggedText {
+            text,
+            reasons: match kind {
+                FlagKind::Urgency => analysis.urgency.reasons,
+                FlagKind::Churn => analysis.churn_risk.reasons,
+            },
+        })
+        .collect();
     Ok((total, out))
 }
 
