@@ -23,7 +23,7 @@ use crate::aspect_model::{self, AspectDetector, AspectModels, MODEL_TERM, Scratc
 use crate::normalize::normalize;
 use crate::taxonomy::Taxonomy;
 use crate::types::Lang;
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, Input, MatchKind};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -202,16 +202,21 @@ impl AspectMatcher {
         let Some(ac) = &self.automaton else { return Vec::new() };
         let mut out = Vec::new();
         let mut char_at: Option<Vec<usize>> = None;
-        for m in ac.find_iter(norm) {
+        let mut at = 0;
+        while let Some(m) = ac.find(Input::new(norm).range(at..)) {
+            at = m.end();
             let Pattern::Term { aspects, term, whole_word_start, whole_word_end } =
                 &self.patterns[m.pattern().as_usize()]
             else {
                 continue;
             };
-            if *whole_word_start && norm[..m.start()].chars().next_back().is_some_and(is_word_char) {
-                continue;
-            }
-            if *whole_word_end && norm[m.end()..].chars().next().is_some_and(is_word_char) {
+            // A term that is not a whole word here ("ac" in "account") is no
+            // match, so it must not hide the terms that start inside it:
+            // search again from its next character.
+            let cut_start = *whole_word_start && norm[..m.start()].chars().next_back().is_some_and(is_word_char);
+            let cut_end = *whole_word_end && norm[m.end()..].chars().next().is_some_and(is_word_char);
+            if cut_start || cut_end {
+                at = m.start() + norm[m.start()..].chars().next().map_or(1, char::len_utf8);
                 continue;
             }
             let map = char_at.get_or_insert_with(|| byte_to_char(norm));
@@ -305,8 +310,25 @@ mod tests {
         assert_eq!(keys(&m, &t, "The Delivery was late"), vec!["delivery"]);
         assert_eq!(keys(&m, &t, "prices are fine"), Vec::<String>::new(), "price is a whole word");
         assert_eq!(keys(&m, &t, "Customer service was slow"), vec!["staff"]);
+
         // A term shared by two aspects names both.
         assert_eq!(keys(&m, &t, "客服不理人"), vec!["staff", "service"]);
+    }
+
+    #[test]
+    fn a_term_cut_at_a_word_boundary_hides_no_term_inside_it() {
+        let mut t = taxonomy();
+        let mut env = t.aspects[0].clone();
+        env.key = "environment".into();
+        env.terms_en = vec!["the ac".into()];
+        env.exclude.clear();
+        t.aspects.push(env);
+        t.aspects[0].terms_en.push("account fee".into());
+        let m = AspectMatcher::new(&t).with_models(None);
+        assert_eq!(keys(&m, &t, "The AC was broken"), vec!["environment"]);
+        // "the ac" is no word in "the account fee", so "account fee" is found.
+        assert_eq!(keys(&m, &t, "the account fee is steep"), vec!["price"]);
+        assert_eq!(keys(&m, &t, "the accent"), Vec::<String>::new());
     }
 
     #[test]
