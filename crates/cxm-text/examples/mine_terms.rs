@@ -4,6 +4,8 @@
 //! ```sh
 //! cargo run --release -p cxm-text --example mine_terms                 # every aspect, both languages
 //! cargo run --release -p cxm-text --example mine_terms -- wait_time zh # one aspect and/or language
+//! MINE_MISSED=1 cargo run …  -- wait_time zh   # the labelled texts no term of the aspect names
+//! MINE_ROWS=2000..4000 cargo run … -- --eval     # terms alone (P/R/F1) on a slice of train.jsonl
 //! ```
 //!
 //! Phrases: zh character 2–5-grams (CJK only) plus jieba words and word
@@ -212,6 +214,13 @@ fn main() {
                 y.0.total_cmp(&x.0).then(y.2.docs.len().cmp(&x.2.docs.len())).then(x.1.len().cmp(&y.1.len()))
             });
             println!("\n== {lang_name} {key}: {total} labelled, {missed} missed by terms");
+            if std::env::var("MINE_MISSED").is_ok() {
+                // The texts themselves, for reading what the terms miss.
+                for (d, g) in docs.iter().enumerate().filter(|(d, _)| labels[*d][a] && !covered[*d][a]) {
+                    println!("  missed {d:>4}: {}", g.text);
+                }
+                continue;
+            }
             let mut shown: Vec<(&String, BTreeSet<usize>)> = Vec::new();
             for (score, p, s, gain, new_fp, precision) in rows {
                 if shown.len() >= top {
