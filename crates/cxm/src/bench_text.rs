@@ -153,20 +153,31 @@ fn interval(c: &Confusion) -> (f64, f64) {
     ci.map_or((0.0, 0.0), |i| (i.lower, i.upper))
 }
 
-/// Full analyses per second on one thread, over `texts` repeated for ≥ `min`.
-fn throughput(analyzer: &TextAnalyzer, texts: &[&str], min: Duration) -> (f64, u64) {
-    let start = Instant::now();
-    let mut done = 0u64;
-    let mut aspects = 0u64;
-    while start.elapsed() < min {
-        for t in texts {
-            if let Ok(a) = analyzer.analyze(t, LangHint::Auto) {
-                aspects += a.aspects.len() as u64;
+/// Full analyses per second on one thread: the median of `rounds` rounds of
+/// at least `min` each over `texts` (a shared machine's noise moves single
+/// rounds by ±20 %); also the slowest and fastest round.
+fn throughput(analyzer: &TextAnalyzer, texts: &[&str], min: Duration, rounds: usize) -> Speed {
+    let mut rates: Vec<f64> = (0..rounds.max(1))
+        .map(|_| {
+            let start = Instant::now();
+            let mut done = 0u64;
+            while start.elapsed() < min {
+                for t in texts {
+                    let _ = analyzer.analyze(t, LangHint::Auto);
+                    done += 1;
+                }
             }
-            done += 1;
-        }
-    }
-    (done as f64 / start.elapsed().as_secs_f64(), aspects)
+            done as f64 / start.elapsed().as_secs_f64()
+        })
+        .collect();
+    rates.sort_by(f64::total_cmp);
+    Speed { median: rates[rates.len() / 2], slowest: rates[0], fastest: rates[rates.len() - 1] }
+}
+
+struct Speed {
+    median: f64,
+    slowest: f64,
+    fastest: f64,
 }
 
 pub async fn run(args: BenchTextArgs) -> anyhow::Result<()> {
@@ -212,9 +223,11 @@ fn run_blocking(args: BenchTextArgs) -> anyhow::Result<()> {
         .map(|r| r.text.as_str())
         .chain(rows.en.iter().filter(|r| r.text.chars().count() <= 100).map(|r| r.text.as_str()))
         .collect();
-    let (per_second, _) = throughput(&analyzer, &short, Duration::from_secs(3));
+    let speed = throughput(&analyzer, &short, Duration::from_secs(1), 5);
+    let per_second = speed.median;
     let zh_short: Vec<&str> = short_zh.iter().take(args.peer_speed_sample).map(|r| r.text.as_str()).collect();
-    let (zh_per_second, _) = throughput(&analyzer, &zh_short, Duration::from_secs(2));
+    let zh_speed = throughput(&analyzer, &zh_short, Duration::from_secs(1), 5);
+    let zh_per_second = zh_speed.median;
 
     let peer = if args.no_peers {
         None
@@ -244,7 +257,7 @@ fn run_blocking(args: BenchTextArgs) -> anyhow::Result<()> {
                 "with_polarity_f1": aspects.with_polarity.f1(),
                 "per_aspect": aspects.per_aspect.iter().map(|(k, c)| (k.clone(), json!({"precision": c.precision(), "recall": c.recall(), "f1": c.f1(), "tp": c.tp, "fp": c.fp, "fn": c.fn_}))).collect::<BTreeMap<_, _>>(),
             },
-            "throughput": {"short_texts_per_s_one_thread": per_second, "zh_short_texts_per_s_one_thread": zh_per_second, "load_ms": load_ms},
+            "throughput": {"short_texts_per_s_one_thread": per_second, "short_texts_per_s_range": [speed.slowest, speed.fastest], "zh_short_texts_per_s_one_thread": zh_per_second, "load_ms": load_ms},
         });
         if let Some((Some(acc), Some(speed))) = &peer {
             out["peers"] = json!({"accuracy": acc, "speed": speed});
@@ -334,8 +347,20 @@ fn run_blocking(args: BenchTextArgs) -> anyhow::Result<()> {
         );
     }
     println!("\nThroughput (full analysis, one thread, texts ≤ 100 characters):");
-    println!("  {} short texts (zh + en): {:.0} texts/s", short.len(), per_second);
-    print!("  {} short zh texts: cxm {:.0} texts/s", zh_short.len(), zh_per_second);
+    println!(
+        "  {} short texts (zh + en): {:.0} texts/s (median of 5 rounds; {:.0}–{:.0})",
+        short.len(),
+        per_second,
+        speed.slowest,
+        speed.fastest
+    );
+    print!(
+        "  {} short zh texts: cxm {:.0} texts/s (median of 5; {:.0}–{:.0})",
+        zh_short.len(),
+        zh_per_second,
+        zh_speed.slowest,
+        zh_speed.fastest
+    );
     if let Some((_, Some(speed))) = &peer {
         let snow = speed["zh"]["texts_per_s"].as_f64().unwrap_or(0.0);
         if snow > 0.0 {
