@@ -488,6 +488,19 @@ pub(crate) async fn matrix_body(state: &AppState, user: &User, p: &FilterParams)
     Ok(MatrixBody { from: day_string(r.from_day), to: day_string(r.to_day), cells })
 }
 
+/// A page of a list: limit 1–200 (default 20), offset 0–1,000,000.
+fn paging(limit: Option<i64>, offset: Option<i64>) -> AppResult<(i64, i64)> {
+    let limit = limit.unwrap_or(20);
+    if !(1..=200).contains(&limit) {
+        return Err(AppError::validation("limit", "must be between 1 and 200"));
+    }
+    let offset = offset.unwrap_or(0);
+    if !(0..=1_000_000).contains(&offset) {
+        return Err(AppError::validation("offset", "must be between 0 and 1000000"));
+    }
+    Ok((limit, offset))
+}
+
 // ---------------------------------------------------------------- verbatims
 
 #[derive(Deserialize, utoipa::IntoParams, Default)]
@@ -589,14 +602,7 @@ pub(crate) async fn verbatims_body(
             return Err(AppError::validation("polarity", format!("'{other}' is not positive, neutral or negative")));
         }
     };
-    let limit = p.limit.unwrap_or(20);
-    if !(1..=200).contains(&limit) {
-        return Err(AppError::validation("limit", "must be between 1 and 200"));
-    }
-    let offset = p.offset.unwrap_or(0);
-    if !(0..=1_000_000).contains(&offset) {
-        return Err(AppError::validation("offset", "must be between 0 and 1000000"));
-    }
+    let (limit, offset) = paging(p.limit, p.offset)?;
     let r = resolve(state, user, filter).await?;
     let q = VerbatimQuery { aspect, polarity, filter: r.filter.clone(), limit, offset };
     let (total, list) = store::verbatims(&state.db, user.workspace_id, &q).await?;
@@ -922,14 +928,7 @@ pub(crate) async fn flagged_body(
         Some(k) => store::FlagKind::parse(k)
             .ok_or_else(|| AppError::validation("kind", format!("'{k}' is not urgency or churn")))?,
     };
-    let limit = p.limit.unwrap_or(20);
-    if !(1..=200).contains(&limit) {
-        return Err(AppError::validation("limit", "must be between 1 and 200"));
-    }
-    let offset = p.offset.unwrap_or(0);
-    if !(0..=1_000_000).contains(&offset) {
-        return Err(AppError::validation("offset", "must be between 0 and 1000000"));
-    }
+    let (limit, offset) = paging(p.limit, p.offset)?;
     let r = resolve(state, user, filter).await?;
     let counts = store::flag_counts(&state.db, user.workspace_id, &r.filter).await?;
     let (total, list) = store::flagged_texts(&state.db, user.workspace_id, &r.filter, kind, limit, offset).await?;
