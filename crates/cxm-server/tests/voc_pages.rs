@@ -130,6 +130,22 @@ async fn explorer_page_shows_what_the_api_reports_with_escaped_highlighted_verba
         assert_eq!(r.status(), 422);
         let html = r.text().await.unwrap();
         assert!(html.contains("id=\"voc-problem\"") && html.contains("yesterday"), "{html}");
+        // The filter form keeps what was chosen.
+        let html = c
+            .get(format!("{}/app/voc?channel=app&lang=zh&source=feedback", s.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        for chosen in [
+            "<option value=\"app\" selected>",
+            "<option value=\"zh\" selected>",
+            "<option value=\"feedback\" selected>",
+        ] {
+            assert!(html.contains(chosen), "{chosen}");
+        }
         // Signed out: to the login page.
         let r = client().get(format!("{}/app/voc", s.base)).send().await.unwrap();
         assert_eq!((r.status().as_u16(), r.headers()["location"].to_str().unwrap()), (303, "/app/login"));
