@@ -25,7 +25,7 @@ use cxm_text::aspects::AspectMatcher;
 use cxm_text::eval::{self, GoldText, PrCounts};
 use cxm_text::features::{self, FeatureSet};
 use cxm_text::normalize::normalize;
-use cxm_text::train::{Example, fit_logistic};
+use cxm_text::train::{Vocab, fit_columns};
 use cxm_text::{Taxonomy, TextAnalyzer, lang};
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -87,33 +87,6 @@ fn docs_for(gold: &[GoldText], want: ModelLang, set: FeatureSet, s: &Setup) -> V
     out
 }
 
-/// Compact feature ids (buckets seen in training), so a fit optimizes only those.
-struct Vocab {
-    id: HashMap<u32, u32>,
-    bucket: Vec<u32>,
-}
-
-impl Vocab {
-    fn new(docs: &[&Doc]) -> Vocab {
-        let mut v = Vocab { id: HashMap::new(), bucket: Vec::new() };
-        for d in docs {
-            for &b in &d.whole {
-                v.id.entry(b).or_insert_with(|| {
-                    v.bucket.push(b);
-                    (v.bucket.len() - 1) as u32
-                });
-            }
-        }
-        v
-    }
-
-    /// Sparse vector of a span: every bucket counts in the norm, unseen ones carry no weight.
-    fn vector(&self, buckets: &[u32]) -> Vec<(u32, f32)> {
-        let v = 1.0 / (buckets.len().max(1) as f32).sqrt();
-        buckets.iter().filter_map(|b| self.id.get(b).map(|&i| (i, v))).collect()
-    }
-}
-
 /// Weights (compact ids) and bias of every aspect column.
 struct Fitted {
     weights: Vec<Vec<f32>>,
@@ -138,32 +111,11 @@ fn doc_vector(vocab: &Vocab, d: &Doc) -> Vec<(u32, f32)> {
 
 fn fit_all(train: &[&Doc], vocab: &Vocab, k: usize, c: f64) -> Fitted {
     let xs: Vec<Vec<(u32, f32)>> = train.iter().map(|d| doc_vector(vocab, d)).collect();
-    let dim = vocab.bucket.len();
-    // Two threads: the machine has two cores and the aspects are independent.
-    let mut results: Vec<(usize, Vec<f32>, f32)> = std::thread::scope(|s| {
-        let handles: Vec<_> = (0..2)
-            .map(|t| {
-                let xs = &xs;
-                s.spawn(move || {
-                    (0..k)
-                        .filter(|a| a % 2 == t)
-                        .map(|a| {
-                            let ex: Vec<Example> = xs
-                                .iter()
-                                .zip(train)
-                                .map(|(x, d)| Example { features: x.clone(), positive: d.labels[a] })
-                                .collect();
-                            let fit = fit_logistic(&ex, dim, c, 500);
-                            (a, fit.weights, fit.bias)
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
-    });
-    results.sort_by_key(|r| r.0);
-    Fitted { weights: results.iter().map(|r| r.1.clone()).collect(), bias: results.iter().map(|r| r.2).collect() }
+    let labels: Vec<Vec<bool>> = train.iter().map(|d| d.labels.clone()).collect();
+    let fits = fit_columns(&xs, &labels, vocab.bucket.len(), c);
+    debug_assert_eq!(fits.len(), k);
+    let (weights, bias) = fits.into_iter().unzip();
+    Fitted { weights, bias }
 }
 
 fn logit(p: f32) -> f32 {
@@ -281,7 +233,7 @@ fn train_lang(train: &[GoldText], dev: &[GoldText], want: ModelLang, set: Featur
         let mut oof = vec![Vec::new(); docs.len()];
         for fold in 0..FOLDS {
             let part: Vec<&Doc> = docs.iter().filter(|d| d.fold != fold).collect();
-            let vocab = Vocab::new(&part);
+            let vocab = Vocab::new(part.iter().map(|d| d.whole.as_slice()));
             let fit = fit_all(&part, &vocab, k, c);
             for (i, d) in docs.iter().enumerate() {
                 if d.fold == fold {
@@ -307,7 +259,7 @@ fn train_lang(train: &[GoldText], dev: &[GoldText], want: ModelLang, set: Featur
         &format!("{name}: {} train texts, {} dev texts; feature set {set:?}, C={c}\n", docs.len(), dev_docs.len());
 
     // The final model learns from all of train.jsonl; dev is scored by it.
-    let vocab = Vocab::new(&all);
+    let vocab = Vocab::new(all.iter().map(|d| d.whole.as_slice()));
     let fit = fit_all(&all, &vocab, k, c);
     let dev_all: Vec<&Doc> = dev_docs.iter().collect();
     let dev_margins: Vec<Vec<f32>> = dev_docs.iter().map(|d| fit.margins(&vocab, d)).collect();
@@ -345,7 +297,7 @@ fn train_lang(train: &[GoldText], dev: &[GoldText], want: ModelLang, set: Featur
     let folds = (0..FOLDS)
         .map(|fold| {
             let part: Vec<&Doc> = docs.iter().filter(|d| d.fold != fold).collect();
-            let vocab = Vocab::new(&part);
+            let vocab = Vocab::new(part.iter().map(|d| d.whole.as_slice()));
             build(want, set, s, &fit_all(&part, &vocab, k, c), &vocab, &rules).0
         })
         .collect();

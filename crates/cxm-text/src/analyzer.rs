@@ -1,6 +1,7 @@
 //! The whole analysis of one text.
 
 use crate::aspect_model::AspectModels;
+use crate::aspect_polarity;
 use crate::aspects::{self, AspectMatcher};
 use crate::segment::Segmenter;
 use crate::sentiment::{self, NEUTRAL_BAND};
@@ -25,6 +26,8 @@ pub struct TextAnalyzer {
     taxonomy: Taxonomy,
     segmenter: Segmenter,
     matcher: AspectMatcher,
+    /// The learned aspect polarity (`aspect_polarity.rs`); `None`: the clause's opinion score alone.
+    polarity: Option<Arc<AspectModels>>,
 }
 
 impl Default for TextAnalyzer {
@@ -55,7 +58,7 @@ impl TextAnalyzer {
     pub fn new(taxonomy: Taxonomy) -> Self {
         let segmenter = Segmenter::with_terms(&taxonomy.dictionary);
         let matcher = AspectMatcher::new(&taxonomy);
-        TextAnalyzer { taxonomy, segmenter, matcher }
+        TextAnalyzer { taxonomy, segmenter, matcher, polarity: aspect_polarity::bundled() }
     }
 
     /// Uses `models` for the built-in aspects (`None`: terms alone); the
@@ -69,6 +72,13 @@ impl TextAnalyzer {
     /// model, never for analysis.
     pub fn without_aspect_terms(mut self) -> Self {
         self.matcher = self.matcher.without_terms();
+        self
+    }
+
+    /// Uses `models` for aspect polarity (`None`: the clause's opinion score
+    /// alone, as the polarity trainer reads it); the default is the bundled model.
+    pub fn with_polarity_models(mut self, models: Option<Arc<AspectModels>>) -> Self {
+        self.polarity = models.filter(|m| aspect_polarity::is_polarity_models(m));
         self
     }
 
@@ -217,17 +227,34 @@ impl TextAnalyzer {
                 None => found.push((m.aspect, evidence, score, m.term.clone())),
             }
         }
+        let learned = self.polarity.as_deref().and_then(|m| aspect_polarity::for_lang(m, scorer.lang));
+        let mut text_buckets = Vec::new();
+        if let Some(model) = learned {
+            crate::features::extract(model.features, texts.norm, model.bits, &mut text_buckets);
+        }
+        let (mut buckets, mut margins) = (Vec::new(), Vec::new());
         found
             .into_iter()
             .map(|(ai, clause, score, term)| {
                 let score = score.clamp(-1.0, 1.0);
-                AspectMention {
-                    aspect: self.taxonomy.aspects[ai].key.clone(),
-                    polarity: sentiment::label(score),
-                    score,
-                    span: texts.span(clauses[clause].clone()),
-                    term,
-                }
+                let key = &self.taxonomy.aspects[ai].key;
+                let (polarity, score) = match learned {
+                    Some(model) => {
+                        let clause_norm = texts.norm_slice(&clauses[clause]);
+                        aspect_polarity::mention_features(
+                            model.features,
+                            model.bits,
+                            clause_norm,
+                            &text_buckets,
+                            score,
+                            key,
+                            &mut buckets,
+                        );
+                        aspect_polarity::predict(model, &buckets, &mut margins)
+                    }
+                    None => (sentiment::label(score), score),
+                };
+                AspectMention { aspect: key.clone(), polarity, score, span: texts.span(clauses[clause].clone()), term }
             })
             .collect()
     }

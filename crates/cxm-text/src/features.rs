@@ -79,6 +79,20 @@ pub fn extract(set: FeatureSet, norm: &str, bits: u8, out: &mut Vec<u32>) {
     out.dedup();
 }
 
+/// The bucket of a feature named by `parts` (e.g. an aspect key and a score
+/// bin), for models that add their own features to the extracted ones.
+pub fn named_bucket(parts: &[&[u8]], bits: u8) -> u32 {
+    let h = parts.iter().fold(FNV_OFFSET, |h, p| fnv_bytes(fnv_bytes(h, p), &[0x1f]));
+    bucket(h, (1u64 << bits) - 1)
+}
+
+/// Moves an extracted bucket into namespace `ns`, so the same n-gram read
+/// from two places (a clause, the whole text) gets two weights.
+pub fn rebucket(b: u32, ns: &[u8], bits: u8) -> u32 {
+    let h = fnv_bytes(fnv_bytes(FNV_OFFSET, ns), &b.to_le_bytes());
+    bucket(h, (1u64 << bits) - 1)
+}
+
 /// Folds a 64-bit hash into a bucket (xor-fold keeps the high bits' entropy).
 #[inline]
 fn bucket(h: u64, mask: u64) -> u32 {

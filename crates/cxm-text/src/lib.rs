@@ -11,6 +11,7 @@
 
 pub mod analyzer;
 pub mod aspect_model;
+pub mod aspect_polarity;
 pub mod aspects;
 pub mod corpus;
 pub mod cues;

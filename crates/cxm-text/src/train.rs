@@ -53,6 +53,58 @@ pub fn fit_logistic(examples: &[Example], dim: usize, c: f64, max_iter: usize) -
     Fit { weights: w[..dim].iter().map(|&x| x as f32).collect(), bias: w[dim] as f32, iterations, objective }
 }
 
+/// Compact feature ids for the buckets seen in training, so a fit optimizes
+/// only those (a hashed space is mostly empty).
+#[derive(Debug, Clone, Default)]
+pub struct Vocab {
+    id: std::collections::HashMap<u32, u32>,
+    /// The bucket of each compact id.
+    pub bucket: Vec<u32>,
+}
+
+impl Vocab {
+    pub fn new<'a>(texts: impl IntoIterator<Item = &'a [u32]>) -> Vocab {
+        let mut v = Vocab::default();
+        for buckets in texts {
+            for &b in buckets {
+                v.id.entry(b).or_insert_with(|| {
+                    v.bucket.push(b);
+                    (v.bucket.len() - 1) as u32
+                });
+            }
+        }
+        v
+    }
+
+    /// The sparse vector of a text's buckets as the models score it: every
+    /// bucket counts in the L2 norm, unseen ones carry no weight.
+    pub fn vector(&self, buckets: &[u32]) -> Vec<(u32, f32)> {
+        let v = 1.0 / (buckets.len().max(1) as f32).sqrt();
+        buckets.iter().filter_map(|b| self.id.get(b).map(|&i| (i, v))).collect()
+    }
+}
+
+/// One logistic model per label column (one-vs-rest), on two threads: the
+/// columns are independent. `labels[i][k]`: example `i` has label `k`.
+/// Returns per column its weights (compact ids) and bias.
+pub fn fit_columns(xs: &[Vec<(u32, f32)>], labels: &[Vec<bool>], dim: usize, c: f64) -> Vec<(Vec<f32>, f32)> {
+    let k = labels.first().map_or(0, Vec::len);
+    let fit_column = |a: usize| {
+        let ex: Vec<Example> =
+            xs.iter().zip(labels).map(|(x, l)| Example { features: x.clone(), positive: l[a] }).collect();
+        let fit = fit_logistic(&ex, dim, c, 500);
+        (a, fit.weights, fit.bias)
+    };
+    let mut out: Vec<(usize, Vec<f32>, f32)> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|t| s.spawn(move || (0..k).filter(|a| a % 2 == t).map(fit_column).collect::<Vec<_>>()))
+            .collect();
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect()
+    });
+    out.sort_by_key(|r| r.0);
+    out.into_iter().map(|(_, w, b)| (w, b)).collect()
+}
+
 fn dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
