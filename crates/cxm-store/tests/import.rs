@@ -5,7 +5,7 @@ use cxm_core::records::*;
 use cxm_store::import::{ImportKind, import_file};
 use cxm_store::{Db, metrics, setup, testkit};
 use sqlx::Row;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn setup_spec() -> WorkspaceSetup {
     let q = |key: &str, kind: QuestionKind, lo: Option<f64>, hi: Option<f64>| QuestionSpec {
@@ -62,13 +62,31 @@ fn setup_spec() -> WorkspaceSetup {
     }
 }
 
-fn temp_file(name: &str, contents: &[u8]) -> PathBuf {
+/// A file in its own temporary directory, removed with the directory when dropped.
+struct TempFile(PathBuf);
+
+impl std::ops::Deref for TempFile {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        if let Some(dir) = self.0.parent() {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> TempFile {
     let dir =
         std::env::temp_dir().join(format!("cxm_import_{}_{}", std::process::id(), cxm_store::random_token(4).unwrap()));
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, contents).unwrap();
-    p
+    TempFile(p)
 }
 
 async fn workspace(db: &Db) -> i64 {
