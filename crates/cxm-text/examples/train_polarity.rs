@@ -72,7 +72,7 @@ fn mentions(gold: &[GoldText], want: ModelLang, set: FeatureSet, bits: u8) -> Ve
             continue;
         }
         let Ok(a) = analyzer.analyze(&g.text, LangHint::Auto) else { continue };
-        features::extract(set, &normalize(&g.text), bits, &mut text_buckets);
+        aspect_polarity::context_features(set, bits, &normalize(&g.text), &mut text_buckets);
         for m in &a.aspects {
             let Some(ga) = g.aspects.iter().find(|ga| ga.aspect == m.aspect) else { continue };
             let mut buckets = Vec::new();

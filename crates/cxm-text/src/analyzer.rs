@@ -154,7 +154,9 @@ impl TextAnalyzer {
     /// "上菜太慢了") takes the nearest opinion in its sentence, the previous
     /// clause first; none there, and the mention is neutral. An aspect named
     /// more than once takes its strongest opinion. The evidence span is the
-    /// clause whose opinion counted.
+    /// clause whose opinion counted. With the learned polarity
+    /// (`aspect_polarity.rs`), that opinion is one of its inputs and the
+    /// model's reading of the evidence clause in its text is the polarity.
     fn aspects(&self, texts: &Texts<'_>, sentence_ranges: &[Range<usize>], scorer: &mut Scorer) -> Vec<AspectMention> {
         let matches = self.matcher.find_in(texts.norm, scorer.lang);
         if matches.is_empty() {
@@ -168,8 +170,8 @@ impl TextAnalyzer {
                 let sentence = sentence_ranges.iter().find(|s| s.start <= r.start && r.start < s.end);
                 // The clause that asks, or every clause of a 请问 request; "冰箱不制冷了，
                 // 上门收费吗？" states a fault before it asks.
-                let question =
-                    is_question(texts.norm_slice(r)) || sentence.is_some_and(|s| is_request(texts.norm_slice(s)));
+                let question = sentence::is_question(texts.norm_slice(r))
+                    || sentence.is_some_and(|s| sentence::is_request(texts.norm_slice(s)));
                 scorer.aspect_opinion(texts.norm_slice(r), question)
             })
         };
@@ -230,7 +232,7 @@ impl TextAnalyzer {
         let learned = self.polarity.as_deref().and_then(|m| aspect_polarity::for_lang(m, scorer.lang));
         let mut text_buckets = Vec::new();
         if let Some(model) = learned {
-            crate::features::extract(model.features, texts.norm, model.bits, &mut text_buckets);
+            aspect_polarity::context_features(model.features, model.bits, texts.norm, &mut text_buckets);
         }
         let (mut buckets, mut margins) = (Vec::new(), Vec::new());
         found
@@ -353,19 +355,6 @@ impl Scorer {
         }
         (!question && s.score.abs() >= MODEL_ONLY_OPINION).then_some(s.score)
     }
-}
-
-/// A question asks rather than judges: it ends in ? or opens with 请问 / a
-/// question word.
-fn is_question(sentence: &str) -> bool {
-    let t = sentence.trim_end_matches(|c: char| c.is_whitespace() || c == '!' || c == '~');
-    t.ends_with('?') || t.ends_with('？') || t.ends_with('吗') || t.ends_with('呢') || is_request(t)
-}
-
-/// A polite request for information (请问 …, 想问 …): every clause of it asks.
-fn is_request(sentence: &str) -> bool {
-    let t = sentence.trim_start();
-    t.starts_with("请问") || t.starts_with("想问") || t.starts_with("想咨询")
 }
 
 /// Whether the text has anything to score: a letter, digit or symbol (emoji).

@@ -54,6 +54,20 @@ pub fn mention_features(
     out.dedup();
 }
 
+/// The buckets of the text a mention is read in: its clauses without the
+/// questions ("这件衣服质量不行，还能退吗？" does not ask about the quality;
+/// a question's own aspect reads its clause).
+pub fn context_features(set: FeatureSet, bits: u8, norm: &str, out: &mut Vec<u32>) {
+    let clauses = crate::sentence::clauses(norm);
+    let offsets: Vec<usize> = norm.char_indices().map(|(b, _)| b).chain(std::iter::once(norm.len())).collect();
+    let kept: Vec<&str> = clauses
+        .iter()
+        .map(|r| &norm[offsets[r.start]..offsets[r.end]])
+        .filter(|c| !crate::sentence::is_question(c))
+        .collect();
+    features::extract(set, &kept.join(""), bits, out);
+}
+
 /// The polarity and a score in [−1, 1] (P(positive) − P(negative), each
 /// class's probability from its one-vs-rest margin, normalized).
 pub fn predict(model: &LangModel, buckets: &[u32], margins: &mut Vec<f32>) -> (Polarity, f32) {

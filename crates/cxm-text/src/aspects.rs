@@ -61,6 +61,26 @@ pub struct AspectMatcher {
     model: Option<AspectDetector>,
     /// Whether term matches count (off only to measure the model alone).
     use_terms: bool,
+    /// Per aspect, its names' words (normalized): a term that is one of them
+    /// names the aspect outright, and the model does not veto it.
+    name_words: Vec<Vec<String>>,
+}
+
+/// The words of an aspect's names: each part of the Chinese name (split at
+/// 与/和/及) and its two-character pieces ("账单与扣费" → 账单, 扣费), the
+/// English name's words ("Product quality" → product, quality).
+fn name_words(zh: &str, en: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let zh = normalize(zh);
+    for part in zh.split(|c: char| c.is_ascii() || matches!(c, '与' | '和' | '及' | '、')).filter(|p| !p.is_empty())
+    {
+        let chars: Vec<char> = part.chars().collect();
+        out.extend(chars.chunks(2).filter(|c| c.len() == 2).map(|c| c.iter().collect::<String>()));
+        out.push(part.to_string());
+    }
+    out.extend(normalize(en).split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| w.len() > 2).map(str::to_string));
+    out.dedup();
+    out
 }
 
 fn is_word_char(c: char) -> bool {
@@ -131,7 +151,8 @@ impl AspectMatcher {
             AhoCorasickBuilder::new().match_kind(MatchKind::LeftmostLongest).build(&texts).ok()
         };
         let keys = taxonomy.aspects.iter().map(|a| a.key.clone()).collect();
-        AspectMatcher { automaton, patterns, yields_to, keys, model: None, use_terms: true }
+        let name_words = taxonomy.aspects.iter().map(|a| name_words(&a.name_zh, &a.name_en)).collect();
+        AspectMatcher { automaton, patterns, yields_to, keys, model: None, use_terms: true, name_words }
             .with_models(aspect_model::bundled())
     }
 
@@ -176,7 +197,9 @@ impl AspectMatcher {
         if verdicts.is_empty() {
             return;
         }
-        out.retain(|m| !verdicts.iter().any(|v| v.aspect == m.aspect && v.vetoes));
+        let names_aspect =
+            |m: &TermMatch| self.name_words.get(m.aspect).is_some_and(|w| w.contains(&normalize(&m.term)));
+        out.retain(|m| names_aspect(m) || !verdicts.iter().any(|v| v.aspect == m.aspect && v.vetoes));
         let added: Vec<_> =
             verdicts.into_iter().filter(|v| v.fires && !out.iter().any(|m| m.aspect == v.aspect)).collect();
         if added.is_empty() {
@@ -274,6 +297,18 @@ fn byte_to_char(text: &str) -> Vec<usize> {
 mod tests {
     use super::*;
     use crate::taxonomy::AspectDef;
+
+    #[test]
+    fn an_aspects_name_words_are_its_unvetoable_terms() {
+        let w = name_words("产品质量", "Product quality");
+        for word in ["产品", "质量", "产品质量", "product", "quality"] {
+            assert!(w.iter().any(|x| x == word), "{word} in {w:?}");
+        }
+        // Two-character pieces only: 品质 straddles them and is no name word.
+        assert!(!w.iter().any(|x| x == "品质"), "{w:?}");
+        assert_eq!(name_words("App与网站", "App & website"), ["网站", "app", "website"]);
+        assert_eq!(name_words("账单与扣费", "Billing & charges"), ["账单", "扣费", "billing", "charges"]);
+    }
 
     fn taxonomy() -> Taxonomy {
         let def = |key: &str, zh: &[&str], en: &[&str], exclude: &[&str]| AspectDef {

@@ -119,6 +119,19 @@ fn is_cjk_punct(c: char) -> bool {
     matches!(c as u32, 0x3000..=0x303F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20)
 }
 
+/// A question asks rather than judges: it ends in ? or opens with 请问 / a
+/// question word.
+pub fn is_question(sentence: &str) -> bool {
+    let t = sentence.trim_end_matches(|c: char| c.is_whitespace() || c == '!' || c == '~');
+    t.ends_with('?') || t.ends_with('？') || t.ends_with('吗') || t.ends_with('呢') || is_request(t)
+}
+
+/// A polite request for information (请问 …, 想问 …): every clause of it asks.
+pub fn is_request(sentence: &str) -> bool {
+    let t = sentence.trim_start();
+    t.starts_with("请问") || t.starts_with("想问") || t.starts_with("想咨询")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -47,7 +47,7 @@ fn implicit_mentions_are_found_with_their_clause() {
     let cases = [
         ("I rang them four times and nobody ever answered the phone.", "wait_time"),
         ("The lady at the counter was all smiles and took her time with me.", "staff_attitude"),
-        ("They took the money two times from my card this month.", "billing"),
+        ("They took the money out of my account twice this month.", "billing"),
         ("修个洗衣机，来了三个人说了三套说法", "professionalism"),
         ("小哥一路小跑送上来，还叮嘱我趁热吃", "staff_attitude"),
     ];
