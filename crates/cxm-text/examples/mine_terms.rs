@@ -19,6 +19,9 @@
 //! list is for review: keep general wordings of the aspect, not domain words
 //! that merely co-occur, nor sentiment words.
 
+mod common;
+
+use common::env_or;
 use cxm_text::aspects::AspectMatcher;
 use cxm_text::eval::{self, GoldText};
 use cxm_text::normalize::normalize;
@@ -27,10 +30,6 @@ use cxm_text::{Taxonomy, lang};
 use std::collections::{BTreeSet, HashMap};
 
 const PATH: &str = "crates/cxm-text/tests/data/aspects/train.jsonl";
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
 
 fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)

@@ -21,6 +21,9 @@
 //! `ASP_ZH_SET`/`ASP_EN_SET` (feature set numbers of `features.rs`),
 //! `ASP_PRUNE` (weights below this share of the largest are dropped).
 
+mod common;
+
+use common::{env_or, read_gold};
 use cxm_text::aspect_model::{AspectModels, LangModel, ModelLang};
 use cxm_text::aspects::AspectMatcher;
 use cxm_text::eval::{self, GoldText, PrCounts};
@@ -32,25 +35,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-const DIR: &str = "crates/cxm-text/tests/data/aspects";
 const FOLDS: u64 = 5;
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn read_gold(name: &str) -> Vec<GoldText> {
-    assert_ne!(name, "test", "test.jsonl is the held-out set");
-    let path = PathBuf::from(DIR).join(format!("{name}.jsonl"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        eprintln!("cannot read {}: {e} (run from the repository root)", path.display());
-        std::process::exit(2);
-    });
-    eval::parse_gold(&text).unwrap_or_else(|e| {
-        eprintln!("{}: {e}", path.display());
-        std::process::exit(2);
-    })
-}
 
 /// One text, ready for training and scoring in one language.
 struct Doc {

@@ -14,6 +14,9 @@
 //! come from models that never saw the text. Knobs: `POL_C` (grid),
 //! `POL_BITS`, `POL_ZH_SET`/`POL_EN_SET` (feature sets of `features.rs`).
 
+mod common;
+
+use common::{env_or, read_gold};
 use cxm_text::aspect_model::{AspectModels, LangModel, ModelLang};
 use cxm_text::aspect_polarity::{self, CLASSES};
 use cxm_text::eval::{self, GoldText};
@@ -25,25 +28,7 @@ use cxm_text::{LangHint, Polarity, TextAnalyzer, lang};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-const DIR: &str = "crates/cxm-text/tests/data/aspects";
 const FOLDS: u64 = 5;
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-fn read_gold(name: &str) -> Vec<GoldText> {
-    assert_ne!(name, "test", "test.jsonl is the held-out set");
-    let path = PathBuf::from(DIR).join(format!("{name}.jsonl"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        eprintln!("cannot read {}: {e} (run from the repository root)", path.display());
-        std::process::exit(2);
-    });
-    eval::parse_gold(&text).unwrap_or_else(|e| {
-        eprintln!("{}: {e}", path.display());
-        std::process::exit(2);
-    })
-}
 
 fn class(p: Polarity) -> usize {
     match p {
