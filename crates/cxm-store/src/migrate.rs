@@ -13,6 +13,7 @@ struct Migration {
 const MIGRATIONS: &[Migration] = &[
     Migration { version: 1, name: "foundation", sql: include_str!("../migrations/0001_foundation.sql") },
     Migration { version: 2, name: "text", sql: include_str!("../migrations/0002_text.sql") },
+    Migration { version: 3, name: "text analyzer", sql: include_str!("../migrations/0003_text_analyzer.sql") },
 ];
 
 fn dialect(sql: &str, backend: Backend) -> String {

@@ -628,6 +628,73 @@ async fn taxonomy_change_reanalyses_with_the_new_taxonomy() {
 }
 
 #[tokio::test]
+async fn an_upgraded_analyzer_reanalyses_what_an_earlier_build_stored() {
+    for t in testkit::all().await {
+        let db = &t.db;
+        let ws = workspace(db).await;
+        let texts = ["快递太慢了", "staff were lovely", "price is fine", "房间很干净"];
+        let records =
+            texts.iter().enumerate().map(|(i, s)| feedback(&format!("u{i}"), s, None, D + i as i64)).collect();
+        import(db, ws, records).await;
+        let cache = Arc::new(AnalyzerCache::new());
+        let worker = Worker::new(db.clone(), cache.clone()).with_threads(1);
+        assert!(matches!(worker.step(None).await.unwrap(), Step::Done { .. }));
+        let id = cxm_text::analyzer_id();
+        let this_build = format!("SELECT COUNT(*) FROM text_analyses WHERE analyzer = '{id}'");
+        assert_eq!(count(db, &this_build).await, 4, "{}", t.label);
+
+        // Two rows as an earlier release (or a database from before the column) left them.
+        sqlx::query("UPDATE text_analyses SET analyzer = 'cxm-0.0.1-older', result = '{}' WHERE source_id IN (SELECT MIN(source_id) FROM text_analyses)")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        sqlx::query(
+            "UPDATE text_analyses SET analyzer = '' WHERE source_id IN (SELECT MAX(source_id) FROM text_analyses)",
+        )
+        .execute(&db.pool)
+        .await
+        .unwrap();
+        assert_eq!(count(db, &this_build).await, 2);
+
+        // Start-up enqueues one backfill for this build; asking again adds nothing.
+        assert!(text::enqueue_backfill(db, ws).await.unwrap());
+        assert!(!text::enqueue_backfill(db, ws).await.unwrap());
+        let keys: Vec<String> = sqlx::query("SELECT dedupe_key FROM jobs WHERE kind = $1 AND status = 'queued'")
+            .bind(text::JOB_REANALYZE)
+            .fetch_all(&db.pool)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.get(0))
+            .collect();
+        assert_eq!(keys, vec![format!("{}:{ws}:0:backfill:{id}", text::JOB_REANALYZE)]);
+
+        // The job redoes exactly the two stale texts, and the stored results are this build's.
+        match worker.step(None).await.unwrap() {
+            Step::Done { report, .. } => assert_eq!((report.analysed, report.up_to_date), (2, 2), "{}", t.label),
+            other => panic!("expected the backfill: {other:?}"),
+        }
+        assert_eq!(count(db, &this_build).await, 4);
+        let analyzer = TextAnalyzer::default();
+        let results: Vec<(String, String)> = sqlx::query(
+            "SELECT f.text, a.result FROM text_analyses a JOIN feedback_items f ON f.id = a.source_id ORDER BY f.id",
+        )
+        .fetch_all(&db.pool)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+        assert_eq!(results.len(), 4);
+        for (text, result) in results {
+            let stored: Analysis = serde_json::from_str(&result).unwrap();
+            assert_eq!(stored, analyzer.analyze(&text, LangHint::Auto).unwrap(), "{text}");
+        }
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn worker_stops_on_shutdown_and_gives_the_job_back() {
     let t = testkit::sqlite().await.unwrap();
     let db = &t.db;

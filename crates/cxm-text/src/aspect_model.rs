@@ -381,7 +381,7 @@ impl AspectModels {
     }
 }
 
-static BUNDLED_BYTES: &[u8] = include_bytes!("../data/model/aspects.bin");
+pub(crate) static BUNDLED_BYTES: &[u8] = include_bytes!("../data/model/aspects.bin");
 
 /// The bundled models, parsed once. A test checks that they parse; should
 /// they ever fail to, aspects fall back to the terms alone (`None`).

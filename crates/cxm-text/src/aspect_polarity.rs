@@ -94,7 +94,7 @@ pub fn for_lang(models: &AspectModels, lang: Lang) -> Option<&LangModel> {
     models.for_lang(lang)
 }
 
-static BUNDLED_BYTES: &[u8] = include_bytes!("../data/model/aspect_polarity.bin");
+pub(crate) static BUNDLED_BYTES: &[u8] = include_bytes!("../data/model/aspect_polarity.bin");
 
 /// The polarity models built into the binary (`None` if the file is unusable,
 /// which the tests rule out: the rule-based reading is then used).

@@ -11,8 +11,8 @@ use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-const STOPWORDS_ZH: &str = include_str!("../data/stopwords_zh.txt");
-const STOPWORDS_EN: &str = include_str!("../data/stopwords_en.txt");
+pub(crate) const STOPWORDS_ZH: &str = include_str!("../data/stopwords_zh.txt");
+pub(crate) const STOPWORDS_EN: &str = include_str!("../data/stopwords_en.txt");
 
 /// Single Han characters kept as keywords. Jieba leaves many one-character
 /// words, nearly all function words; these few name a defect of a product or

@@ -11,17 +11,17 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-const ZH_SENTIMENT: &str = include_str!("../data/lexicon/zh_sentiment.tsv");
-const ZH_NEGATION: &str = include_str!("../data/lexicon/zh_negation.txt");
-const ZH_DEGREE: &str = include_str!("../data/lexicon/zh_degree.tsv");
-const ZH_FUNCTION: &str = include_str!("../data/lexicon/zh_function.tsv");
-const ZH_CORE: &str = include_str!("../data/lexicon/zh_core.tsv");
-const EN_VADER: &str = include_str!("../data/lexicon/en_vader.tsv");
-const EN_OWN: &str = include_str!("../data/lexicon/en_own.tsv");
-const EN_NEGATION: &str = include_str!("../data/lexicon/en_negation.txt");
-const EN_DEGREE: &str = include_str!("../data/lexicon/en_degree.tsv");
-const EN_FUNCTION: &str = include_str!("../data/lexicon/en_function.tsv");
-const EMOJI: &str = include_str!("../data/lexicon/emoji.tsv");
+pub(crate) const ZH_SENTIMENT: &str = include_str!("../data/lexicon/zh_sentiment.tsv");
+pub(crate) const ZH_NEGATION: &str = include_str!("../data/lexicon/zh_negation.txt");
+pub(crate) const ZH_DEGREE: &str = include_str!("../data/lexicon/zh_degree.tsv");
+pub(crate) const ZH_FUNCTION: &str = include_str!("../data/lexicon/zh_function.tsv");
+pub(crate) const ZH_CORE: &str = include_str!("../data/lexicon/zh_core.tsv");
+pub(crate) const EN_VADER: &str = include_str!("../data/lexicon/en_vader.tsv");
+pub(crate) const EN_OWN: &str = include_str!("../data/lexicon/en_own.tsv");
+pub(crate) const EN_NEGATION: &str = include_str!("../data/lexicon/en_negation.txt");
+pub(crate) const EN_DEGREE: &str = include_str!("../data/lexicon/en_degree.tsv");
+pub(crate) const EN_FUNCTION: &str = include_str!("../data/lexicon/en_function.tsv");
+pub(crate) const EMOJI: &str = include_str!("../data/lexicon/emoji.tsv");
 
 /// A marker that shapes how clauses combine rather than carrying valence.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

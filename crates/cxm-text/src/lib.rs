@@ -37,6 +37,43 @@ pub use lang::detect as detect_language;
 pub use taxonomy::{AspectDef, Taxonomy, TaxonomyError};
 pub use types::*;
 
+/// Identifies what this build's analyzer would say: a hash of the crate
+/// version and of every model and table compiled in. An analysis stored under
+/// another id is stale, so an upgrade re-analyses the stored texts.
+pub fn analyzer_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let parts: [&[u8]; 20] = [
+            env!("CARGO_PKG_VERSION").as_bytes(),
+            model::ZH_BYTES,
+            model::EN_BYTES,
+            aspect_model::BUNDLED_BYTES,
+            aspect_polarity::BUNDLED_BYTES,
+            normalize::T2S.as_bytes(),
+            keywords::STOPWORDS_ZH.as_bytes(),
+            keywords::STOPWORDS_EN.as_bytes(),
+            lexicon::ZH_SENTIMENT.as_bytes(),
+            lexicon::ZH_NEGATION.as_bytes(),
+            lexicon::ZH_DEGREE.as_bytes(),
+            lexicon::ZH_FUNCTION.as_bytes(),
+            lexicon::ZH_CORE.as_bytes(),
+            lexicon::EN_VADER.as_bytes(),
+            lexicon::EN_OWN.as_bytes(),
+            lexicon::EN_NEGATION.as_bytes(),
+            lexicon::EN_DEGREE.as_bytes(),
+            lexicon::EN_FUNCTION.as_bytes(),
+            lexicon::EMOJI.as_bytes(),
+            taxonomy::DEFAULT_JSON.as_bytes(),
+        ];
+        let mut all = Vec::new();
+        for p in parts {
+            all.extend_from_slice(&(p.len() as u64).to_le_bytes());
+            all.extend_from_slice(&features::fnv1a64(p).to_le_bytes());
+        }
+        format!("{}-{:016x}", env!("CARGO_PKG_VERSION"), features::fnv1a64(&all))
+    })
+}
+
 /// Why a text was not analysed.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TextError {

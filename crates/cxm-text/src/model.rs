@@ -114,8 +114,8 @@ impl LinearModel {
     }
 }
 
-static ZH_BYTES: &[u8] = include_bytes!("../data/model/zh.bin");
-static EN_BYTES: &[u8] = include_bytes!("../data/model/en.bin");
+pub(crate) static ZH_BYTES: &[u8] = include_bytes!("../data/model/zh.bin");
+pub(crate) static EN_BYTES: &[u8] = include_bytes!("../data/model/en.bin");
 
 /// The bundled Chinese model (character n-grams).
 pub fn zh() -> &'static LinearModel {

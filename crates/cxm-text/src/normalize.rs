@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-const T2S: &str = include_str!("../data/t2s.txt");
+pub(crate) const T2S: &str = include_str!("../data/t2s.txt");
 
 /// Traditional → simplified pairs, sorted by the traditional character.
 fn t2s() -> &'static [(char, char)] {

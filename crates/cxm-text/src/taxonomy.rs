@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 
-const DEFAULT_JSON: &str = include_str!("../data/taxonomy.default.json");
+pub(crate) const DEFAULT_JSON: &str = include_str!("../data/taxonomy.default.json");
 
 /// One aspect of the taxonomy.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

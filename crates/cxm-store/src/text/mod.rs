@@ -112,17 +112,18 @@ pub async fn save_analyses_in(
     }
     let now = now_ms();
     let mut ids: HashMap<TextKey, i64> = HashMap::with_capacity(rows.len());
-    const COLS: usize = 17;
+    const COLS: usize = 18;
     for chunk in rows.chunks(rows_per_statement(COLS)) {
         let sql = format!(
             "INSERT INTO text_analyses (workspace_id, source_kind, source_id, field, touchpoint_id, channel, occurred_at, day, \
-               lang, sentiment_label, sentiment_score, urgency, churn, aspect_count, taxonomy_version, result, analyzed_at) \
+               lang, sentiment_label, sentiment_score, urgency, churn, aspect_count, taxonomy_version, result, analyzed_at, \
+               analyzer) \
              VALUES {} ON CONFLICT (source_kind, source_id, field) DO UPDATE SET workspace_id = excluded.workspace_id, \
                touchpoint_id = excluded.touchpoint_id, channel = excluded.channel, occurred_at = excluded.occurred_at, \
                day = excluded.day, lang = excluded.lang, sentiment_label = excluded.sentiment_label, \
                sentiment_score = excluded.sentiment_score, urgency = excluded.urgency, churn = excluded.churn, \
                aspect_count = excluded.aspect_count, taxonomy_version = excluded.taxonomy_version, \
-               result = excluded.result, analyzed_at = excluded.analyzed_at \
+               result = excluded.result, analyzed_at = excluded.analyzed_at, analyzer = excluded.analyzer \
              WHERE text_analyses.taxonomy_version <= excluded.taxonomy_version \
              RETURNING id, source_kind, source_id, field",
             values_placeholders(backend, chunk.len(), COLS, 1)
@@ -148,7 +149,8 @@ pub async fn save_analyses_in(
                 .bind(a.analysis.aspects.len() as i64)
                 .bind(a.taxonomy_version)
                 .bind(result)
-                .bind(now);
+                .bind(now)
+                .bind(cxm_text::analyzer_id());
         }
         for r in q.fetch_all(&mut **tx).await? {
             let kind: String = r.get(1);
@@ -526,12 +528,13 @@ pub async fn put_taxonomy(db: &Db, workspace_id: i64, taxonomy: &Taxonomy, user_
 }
 
 /// Enqueues the analysis of every text of the workspace not yet analysed with
-/// its current taxonomy (e.g. texts stored before text analytics existed).
-/// Once per workspace and taxonomy version; returns whether a job was added.
+/// its current taxonomy by this build's analyzer (texts stored before text
+/// analytics existed, or analysed by an earlier release). Once per workspace,
+/// taxonomy version and analyzer; returns whether a job was added.
 pub async fn enqueue_backfill(db: &Db, workspace_id: i64) -> Result<bool> {
     let version = taxonomy_version(db, workspace_id).await?;
     let payload = serde_json::json!({ "workspace_id": workspace_id, "version": version });
-    let dedupe = format!("{JOB_REANALYZE}:{workspace_id}:{version}:backfill");
+    let dedupe = format!("{JOB_REANALYZE}:{workspace_id}:{version}:backfill:{}", cxm_text::analyzer_id());
     Ok(jobs::enqueue(&db.pool, JOB_REANALYZE, &payload, Some(&dedupe), now_ms()).await?.is_some())
 }
 

@@ -111,7 +111,7 @@ pub struct RunReport {
     pub sources: u64,
     /// Texts analysed and stored.
     pub analysed: u64,
-    /// Texts skipped: already analysed with the current taxonomy.
+    /// Texts skipped: already analysed with the current taxonomy by this build.
     pub up_to_date: u64,
     /// Texts that could not be analysed (too large).
     pub failed: u64,
@@ -124,7 +124,7 @@ pub struct RunReport {
 pub enum Mode {
     /// Analyse every text again.
     All,
-    /// Only texts with no analysis or one from an older taxonomy.
+    /// Only texts with no analysis, or one from an older taxonomy or another analyzer build.
     Stale,
 }
 
@@ -201,16 +201,17 @@ pub async fn analyze_sources(
 }
 
 /// (source id, field) of texts with source ids in `(after, last]` already
-/// analysed with `version` or newer.
+/// analysed with `version` or newer by this build's analyzer.
 async fn up_to_date(db: &Db, kind: SourceKind, after: i64, last: i64, version: i64) -> Result<HashSet<(i64, String)>> {
     Ok(sqlx::query(
         "SELECT source_id, field FROM text_analyses WHERE source_kind = $1 AND source_id > $2 AND source_id <= $3 \
-         AND taxonomy_version >= $4",
+         AND taxonomy_version >= $4 AND analyzer = $5",
     )
     .bind(kind.as_str())
     .bind(after)
     .bind(last)
     .bind(version)
+    .bind(cxm_text::analyzer_id())
     .fetch_all(&db.pool)
     .await?
     .into_iter()
