@@ -155,6 +155,11 @@ async fn count(db: &Db, sql: &str) -> i64 {
     sqlx::query(sqlx::AssertSqlSafe(sql.to_string())).fetch_one(&db.pool).await.unwrap().get(0)
 }
 
+/// The rows of a two-column text query.
+async fn string_pairs(db: &Db, sql: &'static str) -> Vec<(String, String)> {
+    sqlx::query(sql).fetch_all(&db.pool).await.unwrap().into_iter().map(|r| (r.get(0), r.get(1))).collect()
+}
+
 async fn jobs_of(db: &Db, kind: &str) -> Vec<serde_json::Value> {
     sqlx::query("SELECT payload FROM jobs WHERE kind = $1 ORDER BY id")
         .bind(kind)
@@ -480,15 +485,7 @@ async fn import_enqueues_one_analysis_job_per_batch_in_its_transaction() {
         }
         assert_eq!(done, 3);
         assert_eq!(count(db, "SELECT COUNT(*) FROM text_analyses").await, 6);
-        let fields: Vec<(String, String)> = sqlx::query(
-            "SELECT a.field, a.lang FROM text_analyses a JOIN responses r ON r.id = a.source_id WHERE a.source_kind = 'response' ORDER BY r.external_id, a.field",
-        )
-        .fetch_all(&db.pool)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+        let fields: Vec<(String, String)> = string_pairs(db, "SELECT a.field, a.lang FROM text_analyses a JOIN responses r ON r.id = a.source_id WHERE a.source_kind = 'response' ORDER BY r.external_id, a.field").await;
         assert_eq!(
             fields,
             vec![("comment".into(), "en".into()), ("comment".into(), "zh".into()), ("other".into(), "en".into())]
@@ -676,15 +673,11 @@ async fn an_upgraded_analyzer_reanalyses_what_an_earlier_build_stored() {
         }
         assert_eq!(count(db, &this_build).await, 4);
         let analyzer = TextAnalyzer::default();
-        let results: Vec<(String, String)> = sqlx::query(
+        let results: Vec<(String, String)> = string_pairs(
+            db,
             "SELECT f.text, a.result FROM text_analyses a JOIN feedback_items f ON f.id = a.source_id ORDER BY f.id",
         )
-        .fetch_all(&db.pool)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| (r.get(0), r.get(1)))
-        .collect();
+        .await;
         assert_eq!(results.len(), 4);
         for (text, result) in results {
             let stored: Analysis = serde_json::from_str(&result).unwrap();
