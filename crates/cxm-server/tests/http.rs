@@ -39,7 +39,7 @@ async fn login_logout_and_csrf() {
         assert_eq!(r.status(), 401);
         assert_eq!(r.headers()["content-type"], "application/problem+json");
 
-        let page = c.get(format!("{}/app/login?lang=en", s.base)).send().await.unwrap().text().await.unwrap();
+        let page = get_text(&c, &format!("{}/app/login?lang=en", s.base)).await;
         assert!(page.contains("Sign in"));
         let csrf = csrf_field(&page);
         // A forged form (wrong CSRF) is refused and logs nobody in.
@@ -70,7 +70,7 @@ async fn login_logout_and_csrf() {
         assert!(r.headers().get_all("set-cookie").iter().all(|v| !v.to_str().unwrap().starts_with("cxm_session=")));
         assert!(r.text().await.unwrap().contains("Wrong email or password"));
 
-        let page = c.get(format!("{}/app/login", s.base)).send().await.unwrap().text().await.unwrap();
+        let page = get_text(&c, &format!("{}/app/login", s.base)).await;
         let r = c
             .post(format!("{}/app/login", s.base))
             .form(&[("email", EMAIL), ("password", PASSWORD), ("csrf", &csrf_field(&page))])
@@ -108,7 +108,7 @@ async fn login_logout_and_csrf() {
             .await
             .unwrap();
         assert_eq!(r.status(), 303);
-        let html = c.get(format!("{}/app/", s.base)).send().await.unwrap().text().await.unwrap();
+        let html = get_text(&c, &format!("{}/app/", s.base)).await;
         assert!(html.contains("Experience overview"), "English after the switch");
 
         let r = c.post(format!("{}/app/logout", s.base)).form(&[("csrf", "nope")]).send().await.unwrap();
@@ -129,7 +129,7 @@ async fn login_is_rate_limited() {
     let c = client();
     let mut statuses = Vec::new();
     for _ in 0..12 {
-        let page = c.get(format!("{}/app/login", s.base)).send().await.unwrap().text().await.unwrap();
+        let page = get_text(&c, &format!("{}/app/login", s.base)).await;
         let r = c
             .post(format!("{}/app/login", s.base))
             .form(&[("email", EMAIL), ("password", "guess guess"), ("csrf", &csrf_field(&page))])
@@ -225,14 +225,14 @@ async fn overview_page_shows_every_touchpoint_with_intervals() {
         seed_demo(&t.db, s.workspace_id, 1500).await;
         let c = client();
         let csrf = login(&c, &s.base).await;
-        let zh = c.get(format!("{}/app/?days=365", s.base)).send().await.unwrap().text().await.unwrap();
+        let zh = get_text(&c, &format!("{}/app/?days=365", s.base)).await;
         assert!(zh.contains("title=\"95% 置信区间\""), "translated inside the template macro");
         c.post(format!("{}/app/locale", s.base))
             .form(&[("csrf", csrf.as_str()), ("locale", "en")])
             .send()
             .await
             .unwrap();
-        let html = c.get(format!("{}/app/?days=365", s.base)).send().await.unwrap().text().await.unwrap();
+        let html = get_text(&c, &format!("{}/app/?days=365", s.base)).await;
         assert!(html.contains("title=\"95% interval\"") && html.contains(">n="), "English inside the macro too");
         let rows = html.matches("data-touchpoint=").count();
         assert_eq!(

@@ -70,14 +70,7 @@ async fn explorer_page_shows_what_the_api_reports_with_escaped_highlighted_verba
         assert!(!html.contains("id=\"verbatims\""), "no verbatims before an aspect is chosen");
 
         // Drill down: the negative delivery texts, evidence highlighted, the customer's markup escaped.
-        let html = c
-            .get(format!("{}/app/voc?{period}&aspect=delivery&polarity=negative", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = get_text(&c, &format!("{}/app/voc?{period}&aspect=delivery&polarity=negative", s.base)).await;
         let api: Value =
             api_get(&c, &format!("{}/api/v1/text/verbatims?{period}&aspect=delivery&polarity=negative", s.base), &key)
                 .await
@@ -131,14 +124,7 @@ async fn explorer_page_shows_what_the_api_reports_with_escaped_highlighted_verba
         let html = r.text().await.unwrap();
         assert!(html.contains("id=\"voc-problem\"") && html.contains("yesterday"), "{html}");
         // The filter form keeps what was chosen.
-        let html = c
-            .get(format!("{}/app/voc?channel=app&lang=zh&source=feedback", s.base))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let html = get_text(&c, &format!("{}/app/voc?channel=app&lang=zh&source=feedback", s.base)).await;
         for chosen in [
             "<option value=\"app\" selected>",
             "<option value=\"zh\" selected>",
@@ -162,7 +148,7 @@ async fn taxonomy_editor_saves_a_new_version_validates_and_checks_role_and_csrf(
         let c = client();
         login(&c, &s.base).await;
         let url = format!("{}/app/voc/taxonomy", s.base);
-        let html = c.get(&url).send().await.unwrap().text().await.unwrap();
+        let html = get_text(&c, &url).await;
         assert!(html.contains("name=\"a0.key\" value=\"price\""), "the default taxonomy is shown");
         let csrf = csrf_field(&html);
         let before: Value = api_get(&c, &format!("{}/api/v1/text/taxonomy", s.base), &key).await.1;
@@ -220,7 +206,7 @@ async fn taxonomy_editor_saves_a_new_version_validates_and_checks_role_and_csrf(
         assert_eq!(saved[n]["terms_zh"], serde_json::json!(["停车场", "车位"]));
         assert_eq!(saved[n]["terms_en"], serde_json::json!(["parking", "car park"]));
         assert_eq!(after["taxonomy"]["dictionary"], serde_json::json!(["小米之家"]));
-        let html = c.get(format!("{url}?saved=1")).send().await.unwrap().text().await.unwrap();
+        let html = get_text(&c, &format!("{url}?saved=1")).await;
         assert!(html.contains("id=\"taxonomy-notice\""));
 
         // Deleting an aspect.
@@ -246,7 +232,7 @@ async fn taxonomy_editor_saves_a_new_version_validates_and_checks_role_and_csrf(
             .await
             .unwrap();
         let v = client();
-        let page = v.get(format!("{}/app/login", s.base)).send().await.unwrap().text().await.unwrap();
+        let page = get_text(&v, &format!("{}/app/login", s.base)).await;
         let r = v
             .post(format!("{}/app/login", s.base))
             .form(&[("email", "viewer@example.com"), ("password", "viewer password 1"), ("csrf", &csrf_field(&page))])
@@ -254,7 +240,7 @@ async fn taxonomy_editor_saves_a_new_version_validates_and_checks_role_and_csrf(
             .await
             .unwrap();
         assert_eq!(r.status(), 303);
-        let html = v.get(&url).send().await.unwrap().text().await.unwrap();
+        let html = get_text(&v, &url).await;
         assert!(!html.contains("id=\"taxonomy-save\"") && html.contains("disabled"));
         let mut as_viewer = form.clone();
         as_viewer[0].1 = csrf_field(&html);

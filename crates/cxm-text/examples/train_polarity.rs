@@ -92,7 +92,7 @@ impl Fitted {
         let x = self.vocab.vector(&m.buckets);
         let margin = |(w, b): &(Vec<f32>, f32)| b + x.iter().map(|&(i, v)| w[i as usize] * v).sum::<f32>();
         let margins: Vec<f32> = self.columns.iter().map(margin).collect();
-        (0..margins.len()).fold(1, |best, k| if margins[k] > margins[best] { k } else { best })
+        class(aspect_polarity::decide(&margins).0)
     }
 
     fn stored(&self, want: ModelLang, set: FeatureSet, bits: u8) -> LangModel {

@@ -229,7 +229,7 @@ impl TextAnalyzer {
                 None => found.push((m.aspect, evidence, score, m.term.clone())),
             }
         }
-        let learned = self.polarity.as_deref().and_then(|m| aspect_polarity::for_lang(m, scorer.lang));
+        let learned = self.polarity.as_deref().and_then(|m| m.for_lang(scorer.lang));
         let mut text_buckets = Vec::new();
         if let Some(model) = learned {
             aspect_polarity::context_features(model.features, model.bits, texts.norm, &mut text_buckets);

@@ -18,13 +18,11 @@
 
 use crate::aspect_model::{AspectModels, LangModel};
 use crate::features::{self, FeatureSet};
-use crate::types::{Lang, Polarity};
+use crate::types::Polarity;
 use std::sync::{Arc, OnceLock};
 
 /// The classes, in the model's column order.
 pub const CLASSES: [&str; 3] = ["negative", "neutral", "positive"];
-
-const POLARITIES: [Polarity; 3] = [Polarity::Negative, Polarity::Neutral, Polarity::Positive];
 
 /// The buckets of one mention: `clause` is the normalized evidence clause,
 /// `text_buckets` the model's features of the whole normalized text, `score`
@@ -72,26 +70,32 @@ pub fn context_features(set: FeatureSet, bits: u8, norm: &str, out: &mut Vec<u32
 /// class's probability from its one-vs-rest margin, normalized).
 pub fn predict(model: &LangModel, buckets: &[u32], margins: &mut Vec<f32>) -> (Polarity, f32) {
     model.margins_of(buckets, margins);
-    let mut best = 1;
-    for (i, m) in margins.iter().enumerate().take(CLASSES.len()) {
-        if *m > margins[best] {
-            best = i;
-        }
-    }
-    let p: Vec<f32> = margins.iter().take(CLASSES.len()).map(|&m| crate::model::sigmoid(m)).collect();
-    let sum: f32 = p.iter().sum();
-    let score = if p.len() == 3 && sum > 0.0 { (p[2] - p[0]) / sum } else { 0.0 };
-    (POLARITIES[best.min(2)], score.clamp(-1.0, 1.0))
+    decide(margins)
+}
+
+/// The decision on the three classes' margins: the largest margin wins
+/// (ties and a short slice: neutral); the score as in [`predict`].
+pub fn decide(margins: &[f32]) -> (Polarity, f32) {
+    let [neg, neu, pos] = match margins {
+        [a, b, c, ..] => [*a, *b, *c],
+        _ => return (Polarity::Neutral, 0.0),
+    };
+    let best = if neg > neu && neg >= pos {
+        Polarity::Negative
+    } else if pos > neu && pos > neg {
+        Polarity::Positive
+    } else {
+        Polarity::Neutral
+    };
+    let (pn, pu, pp) = (crate::model::sigmoid(neg), crate::model::sigmoid(neu), crate::model::sigmoid(pos));
+    let sum = pn + pu + pp;
+    let score = if sum > 0.0 { (pp - pn) / sum } else { 0.0 };
+    (best, score.clamp(-1.0, 1.0))
 }
 
 /// Whether `models` is a polarity model set (its languages have the three classes as keys).
 pub fn is_polarity_models(models: &AspectModels) -> bool {
     !models.langs.is_empty() && models.langs.iter().all(|m| m.keys.iter().map(String::as_str).eq(CLASSES))
-}
-
-/// The language's polarity model, if any.
-pub fn for_lang(models: &AspectModels, lang: Lang) -> Option<&LangModel> {
-    models.for_lang(lang)
 }
 
 pub(crate) static BUNDLED_BYTES: &[u8] = include_bytes!("../data/model/aspect_polarity.bin");
@@ -106,18 +110,19 @@ pub fn bundled() -> Option<Arc<AspectModels>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::Lang;
 
     #[test]
     fn bundled_models_load_and_cover_both_languages() {
         let m = bundled().expect("bundled polarity models load");
-        assert!(for_lang(&m, Lang::Zh).is_some());
-        assert!(for_lang(&m, Lang::En).is_some());
+        assert!(m.for_lang(Lang::Zh).is_some());
+        assert!(m.for_lang(Lang::En).is_some());
     }
 
     #[test]
     fn features_depend_on_clause_text_score_and_aspect() {
         let m = bundled().expect("bundled polarity models load");
-        let model = for_lang(&m, Lang::En).expect("en");
+        let model = m.for_lang(Lang::En).expect("en");
         let mut text = Vec::new();
         features::extract(model.features, "the staff were polite", model.bits, &mut text);
         let mut a = Vec::new();

@@ -199,7 +199,7 @@ impl AspectMatcher {
         }
         let names_aspect =
             |m: &TermMatch| self.name_words.get(m.aspect).is_some_and(|w| w.contains(&normalize(&m.term)));
-        out.retain(|m| names_aspect(m) || !verdicts.iter().any(|v| v.aspect == m.aspect && v.vetoes));
+        out.retain(|m| !verdicts.iter().any(|v| v.aspect == m.aspect && v.vetoes) || names_aspect(m));
         let added: Vec<_> =
             verdicts.into_iter().filter(|v| v.fires && !out.iter().any(|m| m.aspect == v.aspect)).collect();
         if added.is_empty() {

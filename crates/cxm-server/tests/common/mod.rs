@@ -77,6 +77,11 @@ pub async fn login(c: &reqwest::Client, base: &str) -> String {
 }
 
 /// GET with an API key: the status and the JSON body (Null when not JSON).
+/// The body of a GET (a page), as text.
+pub async fn get_text(c: &reqwest::Client, url: &str) -> String {
+    c.get(url).send().await.unwrap().text().await.unwrap()
+}
+
 pub async fn api_get(c: &reqwest::Client, url: &str, key: &str) -> (u16, serde_json::Value) {
     let r = c.get(url).bearer_auth(key).send().await.unwrap();
     let status = r.status().as_u16();
